@@ -11,8 +11,15 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework import fields, serializers
+
+# Lets the type-annotated generics (ModelAdmin[Book], Serializer[Any]) run, not only type-check.
+django_stubs_ext.monkeypatch(
+    extra_classes=[serializers.Serializer, serializers.ModelSerializer, serializers.ListSerializer, fields.Field]
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -20,7 +27,6 @@ REPO_DIR = BASE_DIR.parent
 env = environ.Env()
 # A local .env (copied from .env_example) is honoured, but the real environment wins.
 environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
-
 
 
 def _path(name: str, default: Path) -> Path:
@@ -117,6 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not memory: the test worker thread must see the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,6 +177,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # With acks_late, Redis re-delivers a task not acknowledged within this time; an import of a
+    # very large file may run for hours, and the checkpoint guard makes a re-delivery harmless.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
 CELERY_TASK_DEFAULT_QUEUE = "imports"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

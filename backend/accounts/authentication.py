@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from accounts.models import WorkspaceAPIKey
+from accounts.principals import WorkspacePrincipal
+from accounts.selectors import membership_get_for_user
+
+API_KEY_HEADER = "HTTP_X_API_KEY"
+# Writing last_used_at on every request would turn each poll into a write; once a minute is plenty.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class WorkspaceApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[WorkspacePrincipal, WorkspaceAPIKey] | None:
+        raw_key = request.META.get(API_KEY_HEADER)
+        if raw_key is None:
+            return None
+        key = raw_key.strip()
+        try:
+            api_key = WorkspaceAPIKey.objects.select_related("workspace").get_from_key(key)
+        except WorkspaceAPIKey.DoesNotExist:
+            raise exceptions.AuthenticationFailed("Invalid API key.") from None
+        if api_key.has_expired or api_key.revoked:
+            raise exceptions.AuthenticationFailed("This API key has been revoked or has expired.")
+        now = timezone.now()
+        if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+            WorkspaceAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        return WorkspacePrincipal(workspace=api_key.workspace, via="api_key"), api_key
+
+    def authenticate_header(self, request: Request) -> str:
+        return "X-API-KEY"
+
+
+class WorkspaceJWTAuthentication(JWTAuthentication):
+    def authenticate(self, request: Request) -> tuple[WorkspacePrincipal, Any] | None:  # type: ignore[override]
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, token = result
+        membership = membership_get_for_user(user=user)
+        if membership is None:
+            raise exceptions.AuthenticationFailed("This account has no workspace.")
+        principal = WorkspacePrincipal(workspace=membership.workspace, email=user.email, user_id=user.pk, via="jwt")
+        return principal, token

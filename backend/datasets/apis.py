@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import ApplicationError
+from datasets.registry import Dataset, dataset_get, dataset_list
+
+
+class ColumnOutputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField(source="display_label")
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    max_length = serializers.IntegerField(allow_null=True)
+    aliases = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField()
+
+
+class DatasetOutputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    description = serializers.CharField()
+    key_columns = serializers.ListField(child=serializers.CharField())
+    columns = ColumnOutputSerializer(many=True)
+    template_url = serializers.SerializerMethodField()
+
+    def get_template_url(self, dataset: Dataset) -> str:
+        return reverse("dataset-template", kwargs={"name": dataset.name})
+
+
+def dataset_get_or_404(name: str) -> Dataset:
+    dataset = dataset_get(name)
+    if dataset is None:
+        raise ApplicationError(f"No dataset named {name!r}.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+    return dataset
+
+
+class DatasetListApi(APIView):
+    @extend_schema(operation_id="datasets_list", responses={200: DatasetOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(DatasetOutputSerializer(dataset_list(), many=True).data)
+
+
+class DatasetDetailApi(APIView):
+    @extend_schema(operation_id="datasets_retrieve", responses={200: DatasetOutputSerializer})
+    def get(self, request: Request, name: str) -> Response:
+        return Response(DatasetOutputSerializer(dataset_get_or_404(name)).data)
+
+
+class DatasetTemplateApi(APIView):
+    # Schemas are declared in code and hold no workspace data; a plain link must download it.
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="datasets_template", responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, name: str) -> HttpResponse:
+        dataset = dataset_get_or_404(name)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([c.name for c in dataset.columns])
+        writer.writerow([c.example for c in dataset.columns])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{dataset.name}-template.csv"'
+        return response

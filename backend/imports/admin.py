@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from imports.models import ImportJob, ImportRowError
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
+    list_display = [
+        "id",
+        "workspace",
+        "dataset",
+        "original_filename",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "failed_rows",
+        "created_at",
+    ]
+    list_filter = ["status", "dataset", "workspace"]
+    search_fields = ["id", "original_filename"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+    list_select_related = ["workspace"]
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
+    list_display = ["job", "row_number", "errors"]
+    search_fields = ["job__id"]
+    raw_id_fields = ["job"]
+    readonly_fields = ["job", "row_number", "raw_data", "errors"]

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import request_workspace
+from config.errors import ApplicationError
+from config.pagination import paginate, paginated_serializer
+from datasets.apis import DatasetOutputSerializer
+from datasets.registry import dataset_list
+from imports.errors_csv import errors_csv_rows
+from imports.models import ImportJob, ImportRowError
+from imports.pipeline.progress import job_metrics
+from imports.selectors import import_job_get, import_job_list, import_row_error_list
+from imports.services import ALLOWED_EXTENSIONS, import_job_cancel, import_job_create
+
+ERRORS_PREVIEW = 10
+
+
+class RowErrorOutputSerializer(serializers.ModelSerializer[ImportRowError]):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    class Meta:
+        model = ImportRowError
+        fields = ["row_number", "raw_data", "errors"]
+
+
+class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
+    filename = serializers.CharField(source="original_filename")
+    status = serializers.ChoiceField(choices=ImportJob.Status.choices)
+    on_conflict = serializers.ChoiceField(choices=ImportJob.OnConflict.choices)
+    success_rows = serializers.IntegerField()
+    progress_percent = serializers.SerializerMethodField()
+    rows_per_second = serializers.SerializerMethodField()
+    eta_seconds = serializers.SerializerMethodField()
+    duration_seconds = serializers.SerializerMethodField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+    headers = serializers.ListField(child=serializers.CharField())
+    column_mapping = serializers.DictField(child=serializers.CharField())
+    errors_preview = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "dataset",
+            "filename",
+            "file_size",
+            "status",
+            "on_conflict",
+            "delimiter",
+            "encoding",
+            "total_rows",
+            "processed_rows",
+            "created_rows",
+            "updated_rows",
+            "skipped_rows",
+            "failed_rows",
+            "success_rows",
+            "stored_errors",
+            "progress_percent",
+            "rows_per_second",
+            "eta_seconds",
+            "duration_seconds",
+            "error_message",
+            "failure_reason",
+            "ignored_columns",
+            "headers",
+            "column_mapping",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def _metrics(self, job: ImportJob) -> dict[str, float | None]:
+        cache = self.context.setdefault("_metrics", {})
+        if job.pk not in cache:
+            cache[job.pk] = job_metrics(job)
+        return cache[job.pk]
+
+    def get_progress_percent(self, job: ImportJob) -> float:
+        return float(self._metrics(job)["progress_percent"] or 0.0)
+
+    def get_rows_per_second(self, job: ImportJob) -> float | None:
+        return self._metrics(job)["rows_per_second"]
+
+    def get_eta_seconds(self, job: ImportJob) -> float | None:
+        return self._metrics(job)["eta_seconds"]
+
+    def get_duration_seconds(self, job: ImportJob) -> float | None:
+        return self._metrics(job)["duration_seconds"]
+
+
+class ImportJobDetailOutputSerializer(ImportJobOutputSerializer):
+    errors_preview = serializers.SerializerMethodField()
+
+    class Meta(ImportJobOutputSerializer.Meta):
+        fields = [*ImportJobOutputSerializer.Meta.fields, "errors_preview"]
+
+    @extend_schema_field(RowErrorOutputSerializer(many=True))
+    def get_errors_preview(self, job: ImportJob) -> list[dict[str, Any]]:
+        preview = import_row_error_list(job=job)[:ERRORS_PREVIEW]
+        return RowErrorOutputSerializer(preview, many=True).data  # type: ignore[return-value]
+
+
+class ImportJobListCreateApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class FilterSerializer(serializers.Serializer[Any]):
+        status = serializers.ChoiceField(choices=ImportJob.Status.choices, required=False)
+        dataset = serializers.CharField(required=False)
+
+    class InputSerializer(serializers.Serializer[Any]):
+        file = serializers.FileField(allow_empty_file=True, use_url=False)
+        dataset = serializers.CharField()
+        column_mapping = serializers.CharField(
+            required=False, allow_blank=True, help_text="JSON object: dataset column -> header in the file."
+        )
+        delimiter = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
+        encoding = serializers.CharField(required=False, allow_blank=True, max_length=50)
+        on_conflict = serializers.ChoiceField(choices=ImportJob.OnConflict.choices, required=False)
+
+    @extend_schema(
+        operation_id="imports_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated_serializer(ImportJobOutputSerializer)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        jobs = import_job_list(workspace=request_workspace(request), **filters.validated_data)
+        return paginate(queryset=jobs, serializer_class=ImportJobOutputSerializer, request=request, view=self)
+
+    @extend_schema(
+        operation_id="imports_create",
+        request={"multipart/form-data": InputSerializer},
+        responses={201: ImportJobDetailOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        # Refuse an oversized body before reading it: a 2 GiB upload must not land on disk first.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024:
+            message = f"The upload is {declared} bytes; the limit is {settings.IMPORT_MAX_UPLOAD_BYTES} bytes."
+            raise ApplicationError(
+                message,
+                code="file_too_large",
+                fields={"file": [message]},
+                status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        job = import_job_create(
+            workspace=request_workspace(request),
+            file=values["file"],
+            dataset=values["dataset"],
+            column_mapping=values.get("column_mapping"),
+            delimiter=values.get("delimiter") or None,
+            encoding=values.get("encoding") or None,
+            on_conflict=values.get("on_conflict"),
+        )
+        return Response(ImportJobDetailOutputSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class ImportJobDetailApi(APIView):
+    @extend_schema(operation_id="imports_retrieve", responses={200: ImportJobDetailOutputSerializer})
+    def get(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        return Response(ImportJobDetailOutputSerializer(job).data)
+
+
+class ImportJobCancelApi(APIView):
+    @extend_schema(operation_id="imports_cancel", request=None, responses={200: ImportJobDetailOutputSerializer})
+    def post(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        job = import_job_cancel(job=job)
+        return Response(ImportJobDetailOutputSerializer(job).data)
+
+
+class ImportRowErrorListApi(APIView):
+    @extend_schema(operation_id="imports_errors_list", responses={200: paginated_serializer(RowErrorOutputSerializer)})
+    def get(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        return paginate(
+            queryset=import_row_error_list(job=job),
+            serializer_class=RowErrorOutputSerializer,
+            request=request,
+            view=self,
+        )
+
+
+class ImportRowErrorCsvApi(APIView):
+    @extend_schema(operation_id="imports_errors_csv", responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, job_id: str) -> StreamingHttpResponse:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        rows = import_row_error_list(job=job).iterator(chunk_size=2000)
+        response = StreamingHttpResponse(
+            errors_csv_rows(job=job, row_errors=rows), content_type="text/csv; charset=utf-8"
+        )
+        stem = job.original_filename.rsplit(".", 1)[0] or "import"
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:100]
+        response["Content-Disposition"] = f'attachment; filename="{safe}-errors.csv"'
+        return response
+
+
+class ImportConfigApi(APIView):
+    """What the page needs to check a file before sending it."""
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        max_upload_bytes = serializers.IntegerField()
+        allowed_extensions = serializers.ListField(child=serializers.CharField())
+        on_conflict_choices = serializers.ListField(child=serializers.CharField())
+        datasets = DatasetOutputSerializer(many=True)
+
+    @extend_schema(operation_id="config_retrieve", responses={200: OutputSerializer})
+    def get(self, request: Request) -> Response:
+        body = {
+            "max_upload_bytes": settings.IMPORT_MAX_UPLOAD_BYTES,
+            "allowed_extensions": list(ALLOWED_EXTENSIONS),
+            "on_conflict_choices": list(ImportJob.OnConflict.values),
+            "datasets": dataset_list(),
+        }
+        return Response(self.OutputSerializer(body).data)

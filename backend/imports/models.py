@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way into a dataset: the single source of truth for status and counts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    class OnConflict(models.TextChoices):
+        ERROR = "error", "Reject the row"
+        SKIP = "skip", "Keep the stored row"
+        UPDATE = "update", "Overwrite the stored row"
+
+    FINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="import_jobs")
+    dataset = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+
+    # The file: stored under a generated name; the name it was uploaded with is only data.
+    file = models.FileField(upload_to="imports/", max_length=500)
+    original_filename = models.CharField(max_length=500)
+    file_size = models.BigIntegerField(default=0)
+
+    # How to read it, decided at upload.
+    encoding = models.CharField(max_length=50, default="utf-8")
+    delimiter = models.CharField(max_length=1, default=",")
+    on_conflict = models.CharField(max_length=10, choices=OnConflict.choices, default=OnConflict.ERROR)
+    column_mapping = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+
+    # Counters. processed = created + updated + skipped + failed; they move once per batch.
+    total_rows = models.PositiveIntegerField(null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_rows = models.PositiveIntegerField(default=0)
+    updated_rows = models.PositiveIntegerField(default=0)
+    skipped_rows = models.PositiveIntegerField(default=0)
+    failed_rows = models.PositiveIntegerField(default=0)
+    stored_errors = models.PositiveIntegerField(default=0)
+    # The last spreadsheet row whose outcome is committed; a re-run resumes after it.
+    checkpoint_row = models.PositiveIntegerField(default=0)
+
+    error_message = models.TextField(blank=True, default="")
+    failure_reason = models.CharField(max_length=50, blank=True, default="")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="imports_job_ws_created_idx"),
+            models.Index(fields=["workspace", "status"], name="imports_job_ws_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.original_filename} ({self.status})"
+
+    @property
+    def success_rows(self) -> int:
+        return self.created_rows + self.updated_rows
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+
+class ImportRowError(models.Model):
+    """A rejected record: where it was, what it said, and why it was refused."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField()
+    raw_data = models.TextField()
+    # {column: [messages]}; problems with the whole record sit under "__all__".
+    errors = models.JSONField()
+
+    class Meta:
+        ordering = ["job", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row_number"], name="imports_rowerror_job_row_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number} of {self.job_id}"

@@ -1,0 +1,232 @@
+"""Loading validated rows into a dataset's table. One interface, two loaders.
+
+PostgreSQL: the batch is copied with ``COPY`` into a temporary staging table, then moved with
+one ``INSERT … SELECT … ON CONFLICT … RETURNING`` that also tells which rows were created or
+updated. Other databases (SQLite, the embedded default): the ORM's bulk operations with the
+same semantics.
+
+Both tell "a key taken by an earlier row of this same file" from "a key already stored" by the
+provenance columns every target row carries (``source_job_id``, ``source_row_number``), so the
+check costs no memory however large the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Any, Protocol
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from datasets.registry import Dataset
+from imports.pipeline.results import Errors
+
+# (row_number, values in the dataset's column order)
+ValidRow = tuple[int, tuple[Any, ...]]
+
+
+@dataclass
+class LoadOutcome:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    # row_number -> errors, for rows the table refused (their key is taken)
+    rejected: dict[int, Errors] = field(default_factory=dict)
+
+
+class Loader(Protocol):
+    def load(self, rows: Sequence[ValidRow]) -> LoadOutcome: ...
+
+
+@dataclass(frozen=True)
+class LoadTarget:
+    dataset: Dataset
+    workspace_id: int
+    job_id: uuid.UUID
+    on_conflict: str  # "error" | "skip" | "update"
+
+    @property
+    def fields(self) -> list[str]:
+        return [c.model_field for c in self.dataset.columns]
+
+    @property
+    def key_fields(self) -> list[str]:
+        return [self.dataset.column(k).model_field for k in self.dataset.key_columns]
+
+    def key_positions(self) -> list[int]:
+        names = [c.name for c in self.dataset.columns]
+        return [names.index(k) for k in self.dataset.key_columns]
+
+    def conflict_errors(self, *, key: tuple[Any, ...], other_job: uuid.UUID | None, other_row: int | None) -> Errors:
+        column = self.dataset.key_columns[0]
+        label = "/".join(self.dataset.key_columns)
+        shown = "/".join(str(k) for k in key)
+        if other_job == self.job_id:
+            return {column: [f"duplicate {label} in this file (first at row {other_row})"]}
+        return {column: [f"{label} {shown} already exists"]}
+
+
+def loader_for(target: LoadTarget) -> Loader:
+    if connection.vendor == "postgresql":
+        return PostgresCopyLoader(target)
+    return OrmLoader(target)
+
+
+class PostgresCopyLoader:
+    def __init__(self, target: LoadTarget) -> None:
+        self.target = target
+        model = target.dataset.model
+        meta = model._meta
+        qn = connection.ops.quote_name
+        self.table = qn(meta.db_table)
+        self.stage = qn(f"intake_stage_{meta.db_table}")
+        model_fields = [meta.get_field(name) for name in target.fields]
+        columns = [qn(f.column) for f in model_fields]  # type: ignore[union-attr]
+        keys = [qn(meta.get_field(name).column) for name in target.key_fields]  # type: ignore[union-attr]
+        workspace_column = qn(meta.get_field("workspace").column)  # type: ignore[union-attr]
+        stage_columns = ", ".join(
+            f"{qn(f.column)} {f.db_type(connection)}"  # type: ignore[union-attr]
+            for f in model_fields
+        )
+        # ON COMMIT DELETE ROWS empties the stage at the end of every batch transaction.
+        self.create_stage_sql = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} "
+            f"(_row integer NOT NULL, {stage_columns}) ON COMMIT DELETE ROWS"
+        )
+        self.copy_sql = f"COPY {self.stage} (_row, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+        column_list = ", ".join(columns)
+        insert = (
+            f"INSERT INTO {self.table} AS t ({workspace_column}, {column_list}, source_job_id, "
+            f"source_row_number, created_at, updated_at) "
+            f"SELECT %(workspace)s, {column_list}, %(job)s, _row, %(now)s, %(now)s FROM {self.stage} "
+            f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
+        )
+        if target.on_conflict == "update":
+            assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
+            self.insert_sql = insert + (
+                f"DO UPDATE SET {assignments}, source_job_id = EXCLUDED.source_job_id, "
+                f"source_row_number = EXCLUDED.source_row_number, updated_at = EXCLUDED.updated_at "
+                # A row this job already wrote is a duplicate in the file, never overwritten.
+                f"WHERE t.source_job_id IS DISTINCT FROM EXCLUDED.source_job_id "
+                f"RETURNING source_row_number, (xmax = 0)"
+            )
+        else:
+            self.insert_sql = insert + "DO NOTHING RETURNING source_row_number, true"
+        join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        self.conflicts_sql = (
+            f"SELECT s._row, t.source_job_id, t.source_row_number FROM {self.stage} s "
+            f"JOIN {self.table} t ON t.{workspace_column} = %(workspace)s AND {join} "
+            f"WHERE s._row = ANY(%(rows)s)"
+        )
+
+    def load(self, rows: Sequence[ValidRow]) -> LoadOutcome:
+        outcome = LoadOutcome()
+        if not rows:
+            return outcome
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerows((row_number, *values) for row_number, values in rows)
+        buffer.seek(0)
+        target = self.target
+        params = {"workspace": target.workspace_id, "job": target.job_id, "now": timezone.now()}
+        with connection.cursor() as cursor:
+            cursor.execute(self.create_stage_sql)
+            cursor.copy_expert(self.copy_sql, buffer)
+            cursor.execute(self.insert_sql, params)
+            written = cursor.fetchall()
+            for _row, inserted in written:
+                if inserted:
+                    outcome.created += 1
+                else:
+                    outcome.updated += 1
+            if len(written) == len(rows):
+                return outcome
+            done = {row for row, _ in written}
+            left = [row_number for row_number, _ in rows if row_number not in done]
+            cursor.execute(self.conflicts_sql, {**params, "rows": left})
+            owners = {row: (job, first) for row, job, first in cursor.fetchall()}
+        key_positions = target.key_positions()
+        values_by_row = dict(rows)
+        for row_number in left:
+            other_job, other_row = owners.get(row_number, (None, None))
+            if target.on_conflict == "skip" and other_job != target.job_id:
+                outcome.skipped += 1
+                continue
+            key = tuple(values_by_row[row_number][i] for i in key_positions)
+            outcome.rejected[row_number] = target.conflict_errors(key=key, other_job=other_job, other_row=other_row)
+        return outcome
+
+
+class OrmLoader:
+    def __init__(self, target: LoadTarget) -> None:
+        self.target = target
+        self.model = target.dataset.model
+
+    def load(self, rows: Sequence[ValidRow]) -> LoadOutcome:
+        outcome = LoadOutcome()
+        if not rows:
+            return outcome
+        target = self.target
+        fields, key_fields, key_positions = target.fields, target.key_fields, target.key_positions()
+        stored = {
+            tuple(found[f] for f in key_fields): found
+            for condition in self._key_conditions(rows)
+            for found in self.model.objects.filter(workspace_id=target.workspace_id)  # type: ignore[attr-defined]
+            .filter(condition)
+            .values("pk", "source_job_id", "source_row_number", *key_fields)
+        }
+        now = timezone.now()
+        to_create, to_update = [], []
+        for row_number, values in rows:
+            key = tuple(values[i] for i in key_positions)
+            data = dict(zip(fields, values, strict=True))
+            existing = stored.get(key)
+            if existing is None:
+                to_create.append(
+                    self.model(
+                        workspace_id=target.workspace_id,
+                        source_job_id=target.job_id,
+                        source_row_number=row_number,
+                        **data,
+                    )
+                )
+            elif existing["source_job_id"] != target.job_id and target.on_conflict == "skip":
+                outcome.skipped += 1
+            elif existing["source_job_id"] != target.job_id and target.on_conflict == "update":
+                to_update.append(
+                    self.model(
+                        pk=existing["pk"],
+                        source_job_id=target.job_id,
+                        source_row_number=row_number,
+                        updated_at=now,
+                        **data,
+                    )
+                )
+            else:
+                outcome.rejected[row_number] = target.conflict_errors(
+                    key=key, other_job=existing["source_job_id"], other_row=existing["source_row_number"]
+                )
+        self.model.objects.bulk_create(to_create, batch_size=500)  # type: ignore[attr-defined]
+        if to_update:
+            self.model.objects.bulk_update(  # type: ignore[attr-defined]
+                to_update, [*fields, "source_job_id", "source_row_number", "updated_at"], batch_size=500
+            )
+        outcome.created, outcome.updated = len(to_create), len(to_update)
+        return outcome
+
+    def _key_conditions(self, rows: Sequence[ValidRow]) -> list[Q]:
+        """Conditions matching the stored rows of the batch's keys, in chunks SQLite accepts."""
+        key_fields, key_positions = self.target.key_fields, self.target.key_positions()
+        if len(key_fields) == 1:
+            keys = [values[key_positions[0]] for _, values in rows]
+            return [Q(**{f"{key_fields[0]}__in": keys[i : i + 900]}) for i in range(0, len(keys), 900)]
+        lookups = [Q(**dict(zip(key_fields, (values[i] for i in key_positions), strict=True))) for _, values in rows]
+        # A long OR chain nests one level per term; SQLite refuses expressions deeper than 1000.
+        return [reduce(or_, lookups[i : i + 200]) for i in range(0, len(lookups), 200)]

@@ -1,0 +1,184 @@
+"""Reading a CSV file: its encoding, its dialect, its header, and its records in order.
+
+Files are always streamed. Text is decoded with ``surrogateescape`` so one undecodable byte
+spoils only its own record (the validator turns it into a row error) instead of the whole file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from config.errors import ApplicationError
+
+CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
+SAMPLE_BYTES = 64 * 1024
+READ_BUFFER = 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    encoding: str
+    delimiter: str
+
+    @property
+    def dialect(self) -> dict[str, object]:
+        return {"delimiter": self.delimiter, "quotechar": '"', "doublequote": True, "strict": False}
+
+
+@dataclass(frozen=True)
+class Header:
+    row_number: int
+    names: list[str]
+
+
+def encoding_resolve(*, requested: str | None, head: bytes) -> str:
+    """The codec to read with: a byte-order mark wins, then the requested encoding, then UTF-8."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    name = (requested or "utf-8").strip() or "utf-8"
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        raise ApplicationError(
+            f"Unknown encoding {name!r}.", code="invalid_encoding", fields={"encoding": [f"Unknown encoding {name!r}."]}
+        ) from None
+    if not isinstance(codec.incrementaldecoder, type) or codec.name in {"rot-13", "hex", "base64", "zlib", "bz2"}:
+        raise ApplicationError(
+            f"{name!r} is not a text encoding.", code="invalid_encoding", fields={"encoding": ["Not a text encoding."]}
+        )
+    return codec.name
+
+
+def open_text(path: Path | str, encoding: str) -> io.TextIOWrapper:
+    return open(path, encoding=encoding, errors="surrogateescape", newline="", buffering=READ_BUFFER)
+
+
+def _sample_text(head: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    return decoder.decode(head, final=False)
+
+
+def delimiter_sniff(sample: str) -> str:
+    """Pick the candidate that splits the header into the most columns, consistently over the sample.
+
+    csv.Sniffer guesses from character frequencies and is easily fooled by punctuation in
+    titles; comparing field counts row by row is steadier on real files.
+    """
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of a cut sample may be partial
+    text = "".join(lines[:200])
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in CANDIDATE_DELIMITERS:
+        try:
+            rows = [r for r in islice(csv.reader(io.StringIO(text), delimiter=delimiter), 100) if r]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:]
+        consistency = sum(1 for r in body if len(r) == width) / len(body) if body else 1.0
+        score = (consistency, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def format_detect(*, path: Path | str, requested_encoding: str | None, requested_delimiter: str | None) -> FileFormat:
+    with open(path, "rb") as f:
+        head = f.read(SAMPLE_BYTES)
+    encoding = encoding_resolve(requested=requested_encoding, head=head)
+    delimiter = requested_delimiter or delimiter_sniff(_sample_text(head, encoding))
+    return FileFormat(encoding=encoding, delimiter=delimiter)
+
+
+@contextlib.contextmanager
+def field_size_limit(limit: int) -> Iterator[None]:
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def header_read(*, path: Path | str, fmt: FileFormat) -> Header | None:
+    """The first non-blank record, with its row number; None for a file with no records."""
+    with open_text(path, fmt.encoding) as f:
+        reader = csv.reader(f, **fmt.dialect)  # type: ignore[arg-type]
+        for row_number, row in enumerate(reader, start=1):
+            if row:
+                return Header(row_number=row_number, names=[name.strip() for name in row])
+    return None
+
+
+@dataclass(slots=True)
+class RecordReadError:
+    """A record the csv module could not read (for example a field over the size limit)."""
+
+    message: str
+
+
+def records_iter(
+    *, path: Path | str, fmt: FileFormat, header_row: int, after_row: int = 0
+) -> Iterator[tuple[int, list[str] | RecordReadError]]:
+    """Yield (row_number, fields) for every data record after ``after_row``.
+
+    Row numbers count every record the way a spreadsheet shows rows, the header included;
+    blank lines take a row number but are not records.
+    """
+    start = max(header_row, after_row)
+    with open_text(path, fmt.encoding) as f:
+        reader = csv.reader(f, **fmt.dialect)  # type: ignore[arg-type]
+        row_number = 0
+        while True:
+            try:
+                for row in reader:
+                    row_number += 1
+                    if row and row_number > start:
+                        yield row_number, row
+                return
+            except csv.Error as exc:
+                row_number += 1
+                if row_number > start:
+                    yield row_number, RecordReadError(_csv_error_message(exc))
+
+
+def _csv_error_message(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a field is longer than the limit of {csv.field_size_limit()} characters"
+    return f"the record could not be read as CSV: {text}"
+
+
+def record_to_text(fields: list[str], delimiter: str) -> str:
+    """The record as one line of CSV text, as it is stored on a row error."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(fields)
+    return text_clean(buffer.getvalue())
+
+
+def text_clean(text: str) -> str:
+    """Text safe to store: undecodable bytes and NUL become U+FFFD."""
+    if not text.isascii():
+        try:
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    return text.replace("\x00", "\ufffd")

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from rest_framework import status
+
+from accounts.models import Workspace
+from config.errors import ApplicationError
+from imports.models import ImportJob, ImportRowError
+
+
+def import_job_list(
+    *, workspace: Workspace, status: str | None = None, dataset: str | None = None
+) -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.filter(workspace=workspace).order_by("-created_at")
+    if status:
+        jobs = jobs.filter(status=status)
+    if dataset:
+        jobs = jobs.filter(dataset=dataset)
+    return jobs
+
+
+def import_job_get(*, workspace: Workspace, job_id: str | uuid.UUID) -> ImportJob:
+    """A job of this workspace; any other id, another workspace's included, is a 404."""
+    try:
+        key = uuid.UUID(str(job_id))
+    except ValueError:
+        key = None
+    job = ImportJob.objects.filter(workspace=workspace, pk=key).first() if key else None
+    if job is None:
+        raise ApplicationError("No such import job.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+    return job
+
+
+def import_row_error_list(*, job: ImportJob) -> QuerySet[ImportRowError]:
+    return ImportRowError.objects.filter(job=job).order_by("row_number")

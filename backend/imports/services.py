@@ -1,0 +1,216 @@
+"""Writes of the imports app: create a job from an upload, run it, cancel it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import status
+
+from accounts.models import Workspace
+from config.errors import ApplicationError
+from datasets.registry import dataset_get, dataset_list
+from imports.models import ImportJob
+from imports.pipeline.mapping import columns_resolve
+from imports.pipeline.progress import JobStopped
+from imports.pipeline.reading import CANDIDATE_DELIMITERS, field_size_limit, format_detect, header_read
+from imports.pipeline.results import BatchResult
+from imports.pipeline.run import PipelineFailure, job_pipeline_run
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_EXTENSIONS = (".csv",)
+
+
+def _invalid(field: str, message: str, *, code: str = "invalid", status_code: int = 400) -> ApplicationError:
+    return ApplicationError(message, code=code, fields={field: [message]}, status_code=status_code)
+
+
+def column_mapping_parse(raw: str | Mapping[str, Any] | None) -> dict[str, str]:
+    if raw in (None, ""):
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise _invalid("column_mapping", "Must be a JSON object of column -> header.") from None
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        raise _invalid("column_mapping", "Must be a JSON object of column -> header.")
+    return {str(k): v for k, v in raw.items()}
+
+
+def _storage_path(workspace: Workspace) -> str:
+    # The stored name is generated: a client's file name never reaches the filesystem.
+    return f"imports/workspace-{workspace.pk}/{uuid.uuid4().hex}.csv"
+
+
+def import_job_create(
+    *,
+    workspace: Workspace,
+    file: UploadedFile,
+    dataset: str,
+    column_mapping: str | Mapping[str, Any] | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    on_conflict: str | None = None,
+    enqueue: bool = True,
+) -> ImportJob:
+    """Check an upload, store it and queue its job. On any refusal nothing is left behind.
+
+    ``enqueue=False`` leaves the job pending for a caller that processes it in-process.
+    """
+    target = dataset_get(dataset)
+    if target is None:
+        known = ", ".join(d.name for d in dataset_list())
+        raise _invalid("dataset", f"Unknown dataset {dataset!r}. Known datasets: {known}.", code="unknown_dataset")
+    original_name = PurePath(file.name or "upload.csv").name
+    if not original_name.lower().endswith(ALLOWED_EXTENSIONS):
+        raise _invalid("file", f"Only .csv files can be imported; got {original_name!r}.", code="invalid_extension")
+    if file.size is not None and file.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise _invalid(
+            "file",
+            f"The file is {file.size} bytes; the limit is {settings.IMPORT_MAX_UPLOAD_BYTES} bytes.",
+            code="file_too_large",
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if not file.size:
+        raise _invalid("file", "The file is empty.", code="empty_file")
+    policy = on_conflict or ImportJob.OnConflict.ERROR
+    if policy not in ImportJob.OnConflict.values:
+        raise _invalid("on_conflict", f"Must be one of {', '.join(ImportJob.OnConflict.values)}; got {policy!r}.")
+    if delimiter and (len(delimiter) != 1 or delimiter in '"\r\n'):
+        names = {"\t": "tab"}
+        shown = ", ".join(repr(names.get(d, d)) for d in CANDIDATE_DELIMITERS)
+        raise _invalid("delimiter", f"Must be one character such as {shown}.")
+    mapping = column_mapping_parse(column_mapping)
+
+    job = ImportJob(
+        workspace=workspace,
+        dataset=target.name,
+        original_filename=original_name[:500],
+        file_size=file.size or 0,
+        on_conflict=policy,
+        column_mapping=mapping,
+    )
+    job.file.save(_storage_path(workspace), file, save=False)
+    try:
+        _inspect_stored_file(job=job, requested_encoding=encoding, requested_delimiter=delimiter)
+        with transaction.atomic():
+            job.save()
+            if enqueue:
+                transaction.on_commit(lambda: import_job_enqueue(job=job))
+    except BaseException:
+        job.file.delete(save=False)
+        raise
+    return job
+
+
+def _inspect_stored_file(*, job: ImportJob, requested_encoding: str | None, requested_delimiter: str | None) -> None:
+    """Read the head of the stored file: encoding, delimiter, header, and the column resolution."""
+    path = Path(job.file.path)
+    dataset = dataset_get(job.dataset)
+    assert dataset is not None
+    fmt = format_detect(path=path, requested_encoding=requested_encoding, requested_delimiter=requested_delimiter)
+    try:
+        with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
+            header = header_read(path=path, fmt=fmt)
+    except UnicodeError as exc:
+        raise _invalid(
+            "encoding", f"The file cannot be decoded as {fmt.encoding}: {exc}.", code="decode_error"
+        ) from None
+    except Exception as exc:  # csv.Error and friends: the header itself is not CSV
+        raise _invalid("file", f"The header cannot be read as CSV: {exc}.", code="invalid_header") from None
+    if header is None:
+        raise _invalid("file", "The file holds no header row.", code="empty_file")
+    undecodable = [name for name in header.names if not name.isascii() and _has_surrogates(name)]
+    if undecodable:
+        raise _invalid(
+            "encoding",
+            f"The header is not valid {fmt.encoding}. Pass the file's encoding, e.g. encoding=latin-1.",
+            code="decode_error",
+        )
+    resolution = columns_resolve(dataset=dataset, headers=header.names, column_mapping=job.column_mapping)
+    if resolution.missing:
+        missing, found = ", ".join(resolution.missing), ", ".join(header.names) or "(none)"
+        raise ApplicationError(
+            f"Required columns are missing: {missing}. Headers found: {found}.",
+            code="missing_columns",
+            fields={"file": [f"Missing required columns: {missing}.", f"Headers found: {found}."]},
+        )
+    job.encoding = fmt.encoding
+    job.delimiter = fmt.delimiter
+    job.headers = header.names
+    job.ignored_columns = resolution.ignored
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def import_job_enqueue(*, job: ImportJob) -> None:
+    from imports.tasks import import_job_process_task
+
+    try:
+        import_job_process_task.delay(str(job.pk))
+    except Exception as exc:  # the broker is down: say so on the job instead of leaving it pending
+        logger.exception("could not queue import job %s", job.pk)
+        import_job_fail(job_id=job.pk, reason="queue_unavailable", message=f"The job could not be queued: {exc}")
+
+
+def import_job_fail(*, job_id: uuid.UUID | str, reason: str, message: str) -> None:
+    ImportJob.objects.filter(pk=job_id).exclude(status__in=ImportJob.FINAL_STATUSES).update(
+        status=ImportJob.Status.FAILED,
+        failure_reason=reason,
+        error_message=message[:5000],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def import_job_cancel(*, job: ImportJob) -> ImportJob:
+    """Stop a pending or running job; a running one stops after the batch it is loading."""
+    if job.is_final:
+        raise ApplicationError(
+            f"The job is already {job.status}.", code="job_final", status_code=status.HTTP_409_CONFLICT
+        )
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).exclude(status__in=ImportJob.FINAL_STATUSES).update(
+        status=ImportJob.Status.CANCELLED, finished_at=now, updated_at=now
+    )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResult], None] | None = None) -> ImportJob:
+    """Run a job to its end. Safe to call again for the same job: it resumes after its checkpoint."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.PROCESSING, started_at=now, updated_at=now
+    )
+    job = ImportJob.objects.get(pk=job_id)
+    if not claimed and job.status != ImportJob.Status.PROCESSING:
+        logger.info("import job %s is %s; nothing to do", job_id, job.status)
+        return job
+    try:
+        job_pipeline_run(job=job, on_batch=on_batch)
+    except JobStopped as stop:
+        logger.info("import job %s stopped: %s", job_id, stop)
+    except PipelineFailure as failure:
+        import_job_fail(job_id=job.pk, reason=failure.reason, message=failure.message)
+    except ApplicationError as error:
+        import_job_fail(job_id=job.pk, reason=error.code, message=error.message)
+    else:
+        now = timezone.now()
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PROCESSING).update(
+            status=ImportJob.Status.COMPLETED, finished_at=now, updated_at=now
+        )
+    job.refresh_from_db()
+    return job
