@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from accounts.models import Workspace
+from accounts.services import api_key_create
+from config.celery import app as celery_app
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_process
+from tests.factories import WorkspaceFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def workspace(db: None) -> Workspace:
+    return WorkspaceFactory(slug="acme")
+
+
+@pytest.fixture
+def other_workspace(db: None) -> Workspace:
+    return WorkspaceFactory(slug="globex")
+
+
+def _client_for(workspace: Workspace) -> APIClient:
+    _, secret = api_key_create(workspace=workspace, name="tests")
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=secret)
+    return client
+
+
+@pytest.fixture
+def client(workspace: Workspace) -> APIClient:
+    return _client_for(workspace)
+
+
+@pytest.fixture
+def other_client(other_workspace: Workspace) -> APIClient:
+    return _client_for(other_workspace)
+
+
+@pytest.fixture
+def make_job(workspace: Workspace) -> Callable[..., ImportJob]:
+    """Create a job from CSV bytes through the upload service, without queueing it."""
+
+    def make(content: bytes, *, name: str = "books.csv", target: Workspace | None = None, **options: Any) -> ImportJob:
+        return import_job_create(
+            workspace=target or workspace,
+            file=SimpleUploadedFile(name, content, content_type="text/csv"),
+            dataset=options.pop("dataset", "books"),
+            enqueue=False,
+            **options,
+        )
+
+    return make
+
+
+@pytest.fixture
+def run_import(make_job: Callable[..., ImportJob]) -> Callable[..., ImportJob]:
+    """Create a job and process it in this thread, as the worker's task does."""
+
+    def run(content: bytes, **options: Any) -> ImportJob:
+        job = make_job(content, **options)
+        return import_job_process(job_id=job.pk)
+
+    return run
+
+
+@pytest.fixture
+def upload(client: APIClient) -> Callable[..., Any]:
+    def post(content: bytes, *, name: str = "books.csv", api: APIClient | None = None, **fields: Any) -> Any:
+        if isinstance(fields.get("column_mapping"), dict):
+            fields["column_mapping"] = json.dumps(fields["column_mapping"])
+        data = {"dataset": "books", **fields, "file": SimpleUploadedFile(name, content, content_type="text/csv")}
+        return (api or client).post("/api/imports/", data, format="multipart")
+
+    return post
+
+
+@pytest.fixture(scope="session")
+def celery_worker_thread() -> Iterator[Any]:
+    """A real Celery worker, in a thread of the test process, consuming the imports queue."""
+    celery_app.control.purge()
+    with start_worker(
+        celery_app,
+        pool="solo",
+        concurrency=1,
+        queues=["imports"],
+        perform_ping_check=False,
+        shutdown_timeout=30,
+        loglevel="WARNING",
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def celery_worker(celery_worker_thread: Any, transactional_db: None) -> Any:
+    """The worker reads what the test committed, so tests using it run on a transactional db."""
+    return celery_worker_thread
