@@ -142,6 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = _path("INTAKE_UPLOAD_DIR", VAR_DIR / "uploads")
 
 # The built single-page app (frontend/dist). Django serves it with a fallback to index.html.

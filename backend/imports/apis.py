@@ -46,7 +46,6 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     ignored_columns = serializers.ListField(child=serializers.CharField())
     headers = serializers.ListField(child=serializers.CharField())
     column_mapping = serializers.DictField(child=serializers.CharField())
-    errors_preview = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob

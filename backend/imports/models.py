@@ -5,6 +5,11 @@ import uuid
 from django.db import models
 
 
+def import_file_path(job: ImportJob, filename: str) -> str:
+    # Generated, under the workspace's folder: a client's file name never reaches the filesystem.
+    return f"imports/workspace-{job.workspace_id}/{uuid.uuid4().hex}.csv"
+
+
 class ImportJob(models.Model):
     """One uploaded file on its way into a dataset: the single source of truth for status and counts."""
 
@@ -28,7 +33,7 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
 
     # The file: stored under a generated name; the name it was uploaded with is only data.
-    file = models.FileField(upload_to="imports/", max_length=500)
+    file = models.FileField(upload_to=import_file_path, max_length=500)
     original_filename = models.CharField(max_length=500)
     file_size = models.BigIntegerField(default=0)
 

@@ -47,11 +47,6 @@ def column_mapping_parse(raw: str | Mapping[str, Any] | None) -> dict[str, str]:
     return {str(k): v for k, v in raw.items()}
 
 
-def _storage_path(workspace: Workspace) -> str:
-    # The stored name is generated: a client's file name never reaches the filesystem.
-    return f"imports/workspace-{workspace.pk}/{uuid.uuid4().hex}.csv"
-
-
 def import_job_create(
     *,
     workspace: Workspace,
@@ -100,7 +95,7 @@ def import_job_create(
         on_conflict=policy,
         column_mapping=mapping,
     )
-    job.file.save(_storage_path(workspace), file, save=False)
+    job.file.save(original_name, file, save=False)
     try:
         _inspect_stored_file(job=job, requested_encoding=encoding, requested_delimiter=delimiter)
         with transaction.atomic():

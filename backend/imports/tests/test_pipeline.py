@@ -57,14 +57,17 @@ def test_rows_are_trimmed_and_isbn_stored_as_isbn13(run_import):
     job = run_import(b"title,author,isbn,publication_year\n  Dune  , Frank Herbert ,0-306-40615-2, 1965 \n")
     assert job.created_rows == 1
     book = Book.objects.get()
-    assert (book.title, book.author, book.isbn, book.publication_year) == ("Dune", "Frank Herbert", "9780306406157", 1965)
+    assert (book.title, book.author, book.isbn, book.publication_year) == (
+        "Dune",
+        "Frank Herbert",
+        "9780306406157",
+        1965,
+    )
 
 
 def test_quoted_newlines_stay_in_one_record_and_row_numbers_count_records(run_import):
     content = (
-        "title,author,isbn,publication_year\n"
-        f'"A title\nover two lines",Ann,{isbn(1)},1999\n'
-        f"Second,Bob,{isbn(2)},bad\n"
+        f'title,author,isbn,publication_year\n"A title\nover two lines",Ann,{isbn(1)},1999\nSecond,Bob,{isbn(2)},bad\n'
     ).encode()
     job = run_import(content)
     assert (job.total_rows, job.created_rows, job.failed_rows) == (2, 1, 1)
@@ -102,7 +105,9 @@ def test_invalid_utf8_on_one_row_fails_that_row_and_the_rest_load(run_import):
     content = (
         b"title,author,isbn,publication_year\n"
         + f"Fine,Ann,{isbn(1)},1999\n".encode()
-        + b"Caf\xe9 broken,Bob," + isbn(2).encode() + b",2000\n"
+        + b"Caf\xe9 broken,Bob,"
+        + isbn(2).encode()
+        + b",2000\n"
         + f"Also fine,Cy,{isbn(3)},2001\n".encode()
     )
     job = run_import(content)
@@ -158,7 +163,12 @@ def test_on_conflict_policies_against_stored_rows(
     BookFactory(workspace=workspace, isbn=isbn(1), title="Old")
     content = f"title,author,isbn,publication_year\nNew title,Ann,{isbn(1)},1999\nFresh,Bob,{isbn(2)},\n".encode()
     job = run_import(content, on_conflict=policy)
-    assert (job.created_rows, job.updated_rows, job.skipped_rows, job.failed_rows) == (created, updated, skipped, failed)
+    assert (job.created_rows, job.updated_rows, job.skipped_rows, job.failed_rows) == (
+        created,
+        updated,
+        skipped,
+        failed,
+    )
     assert Book.objects.get(isbn=isbn(1)).title == stored_title
     if policy == "error":
         assert errors_by_row(job) == {2: {"isbn": [f"isbn {isbn(1)} already exists"]}}
