@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -43,11 +43,13 @@ class RegisterApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(serializers.Serializer[object]):
         email = serializers.EmailField()
         password = serializers.CharField(write_only=True, trim_whitespace=False)
         confirm_password = serializers.CharField(write_only=True, trim_whitespace=False)
 
+    @extend_schema_serializer(component_name="Registered")
     class OutputSerializer(TokenPairOutputSerializer):
         user = UserOutputSerializer()
         workspace = WorkspaceOutputSerializer()
@@ -65,6 +67,7 @@ class LoginApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="LoginInput")
     class InputSerializer(serializers.Serializer[object]):
         email = serializers.EmailField()
         password = serializers.CharField(write_only=True, trim_whitespace=False)
@@ -91,6 +94,7 @@ class RefreshApi(TokenRefreshView):
 
 
 class MeApi(APIView):
+    @extend_schema_serializer(component_name="Me")
     class OutputSerializer(serializers.Serializer[object]):
         user = UserOutputSerializer()
         workspace = WorkspaceOutputSerializer()
@@ -110,9 +114,11 @@ class ApiKeyOutputSerializer(serializers.ModelSerializer[WorkspaceAPIKey]):
 
 
 class ApiKeyListCreateApi(APIView):
+    @extend_schema_serializer(component_name="ApiKeyCreateInput")
     class InputSerializer(serializers.Serializer[object]):
         name = serializers.CharField(max_length=50)
 
+    @extend_schema_serializer(component_name="ApiKeyCreated")
     class CreatedOutputSerializer(ApiKeyOutputSerializer):
         key = serializers.CharField(help_text="The secret. It is shown this once and never again.")
 

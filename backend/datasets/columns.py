@@ -7,9 +7,9 @@ compile a dataset into one flat per-row function.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
@@ -47,20 +47,16 @@ def text(value: str) -> str:
     return value
 
 
+_INTEGRAL = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+
+
 def integer(*, minimum: int | None = None, maximum: Callable[[], int] | int | None = None) -> Parser:
     """An integer, also written as an integral decimal such as ``1997.0`` (spreadsheets do that)."""
 
     def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            try:
-                decimal = Decimal(value)
-            except InvalidOperation:
-                raise CellError(f"must be a whole number, got {value!r}") from None
-            if not decimal.is_finite() or decimal != decimal.to_integral_value():
-                raise CellError(f"must be a whole number, got {value!r}") from None
-            number = int(decimal)
+        if not _INTEGRAL.fullmatch(value):
+            raise CellError(f"must be a whole number, got {value!r}")
+        number = int(value.split(".", 1)[0])
         upper = maximum() if callable(maximum) else maximum
         if (minimum is not None and number < minimum) or (upper is not None and number > upper):
             raise CellError(f"must be between {minimum} and {upper}, got {number}")

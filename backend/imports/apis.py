@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -118,6 +118,7 @@ class ImportJobListCreateApi(APIView):
         status = serializers.ChoiceField(choices=ImportJob.Status.choices, required=False)
         dataset = serializers.CharField(required=False)
 
+    @extend_schema_serializer(component_name="ImportJobCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField(allow_empty_file=True, use_url=False)
         dataset = serializers.CharField()
@@ -214,6 +215,7 @@ class ImportRowErrorCsvApi(APIView):
 class ImportConfigApi(APIView):
     """What the page needs to check a file before sending it."""
 
+    @extend_schema_serializer(component_name="ImportConfig")
     class OutputSerializer(serializers.Serializer[Any]):
         max_upload_bytes = serializers.IntegerField()
         allowed_extensions = serializers.ListField(child=serializers.CharField())
