@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -24,12 +24,12 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def workspace(db: None) -> Workspace:
-    return WorkspaceFactory(slug="acme")
+    return cast(Workspace, WorkspaceFactory(slug="acme"))
 
 
 @pytest.fixture
 def other_workspace(db: None) -> Workspace:
-    return WorkspaceFactory(slug="globex")
+    return cast(Workspace, WorkspaceFactory(slug="globex"))
 
 
 def _client_for(workspace: Workspace) -> APIClient:

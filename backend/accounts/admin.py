@@ -18,5 +18,5 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
 @admin.register(WorkspaceAPIKey)
 class WorkspaceAPIKeyAdmin(APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "workspace", "last_used_at"]
-    list_filter = [*APIKeyModelAdmin.list_filter, "workspace"]
+    list_display = (*APIKeyModelAdmin.list_display, "workspace", "last_used_at")  # type: ignore[assignment]
+    list_filter = (*APIKeyModelAdmin.list_filter, "workspace")  # type: ignore[assignment]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -34,8 +35,8 @@ class TokenPairOutputSerializer(serializers.Serializer[object]):
     refresh = serializers.CharField()
 
 
-def _tokens_for(user: object) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)  # type: ignore[arg-type]
+def _tokens_for(user: AbstractBaseUser) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -89,8 +90,8 @@ class LoginApi(APIView):
 
 
 class RefreshApi(TokenRefreshView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
+    authentication_classes = ()
+    permission_classes = ()
 
 
 class MeApi(APIView):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
@@ -24,7 +24,7 @@ class WorkspaceApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         key = raw_key.strip()
         try:
-            api_key = WorkspaceAPIKey.objects.get_from_key(key)
+            api_key = cast(WorkspaceAPIKey, WorkspaceAPIKey.objects.get_from_key(key))
         except WorkspaceAPIKey.DoesNotExist:
             raise exceptions.AuthenticationFailed("Invalid API key.") from None
         if api_key.has_expired or api_key.revoked:
@@ -48,5 +48,7 @@ class WorkspaceJWTAuthentication(JWTAuthentication):
         membership = membership_get_for_user(user=user)
         if membership is None:
             raise exceptions.AuthenticationFailed("This account has no workspace.")
-        principal = WorkspacePrincipal(workspace=membership.workspace, email=user.email, user_id=user.pk, via="jwt")
+        principal = WorkspacePrincipal(
+            workspace=membership.workspace, email=getattr(user, "email", ""), user_id=user.pk, via="jwt"
+        )
         return principal, token

@@ -39,4 +39,4 @@ class WorkspaceAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "API key"
         verbose_name_plural = "API keys"
-        ordering = ["-created"]
+        ordering = ["-created"]  # type: ignore[assignment]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from rest_framework.request import Request
@@ -9,7 +11,7 @@ from accounts.principals import WorkspacePrincipal
 
 
 def membership_get_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Membership | None:
-    return Membership.objects.select_related("workspace").filter(user_id=user.pk).first()
+    return Membership.objects.select_related("workspace").filter(user_id=cast(int, user.pk)).first()
 
 
 def request_workspace(request: Request) -> Workspace:

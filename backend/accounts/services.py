@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -57,7 +59,7 @@ def api_key_create(*, workspace: Workspace, name: str) -> tuple[WorkspaceAPIKey,
     if not name:
         raise ApplicationError("A key needs a name.", fields={"name": ["This field may not be blank."]})
     api_key, secret = WorkspaceAPIKey.objects.create_key(name=name[:50], workspace=workspace)
-    return api_key, secret
+    return cast(WorkspaceAPIKey, api_key), secret
 
 
 def api_key_revoke(*, api_key: WorkspaceAPIKey) -> WorkspaceAPIKey:

@@ -20,9 +20,10 @@ from datasets.registry import Dataset, dataset_get, dataset_list
 
 class ColumnOutputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
-    label = serializers.CharField(source="display_label")
+    # DRF's stubs type Field.label/required/description as options; these are declared fields.
+    label = serializers.CharField(source="display_label")  # type: ignore[assignment]
     type = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     max_length = serializers.IntegerField(allow_null=True)
     aliases = serializers.ListField(child=serializers.CharField())
     description = serializers.CharField()
@@ -30,7 +31,7 @@ class ColumnOutputSerializer(serializers.Serializer[Any]):
 
 class DatasetOutputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     description = serializers.CharField()
     key_columns = serializers.ListField(child=serializers.CharField())
     columns = ColumnOutputSerializer(many=True)

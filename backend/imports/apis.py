@@ -27,7 +27,7 @@ ERRORS_PREVIEW = 10
 
 
 class RowErrorOutputSerializer(serializers.ModelSerializer[ImportRowError]):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
     class Meta:
         model = ImportRowError

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 
 
-def spa_index(request: HttpRequest, path: str = "") -> HttpResponse:
+def spa_index(request: HttpRequest, path: str = "") -> HttpResponseBase:
     index = settings.FRONTEND_DIST_DIR / "index.html"
     if not index.is_file():
         return HttpResponse(

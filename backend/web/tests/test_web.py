@@ -33,7 +33,7 @@ def test_deep_links_of_the_page_load_index_html(db, settings, tmp_path):
     settings.FRONTEND_DIST_DIR = tmp_path
     response = Client().get("/imports/0b6f4c0e-0000-0000-0000-000000000000")
     assert response.status_code == 200
-    assert b"<div id=root>" in b"".join(response.streaming_content)
+    assert b"<div id=root>" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
 
 def test_openapi_schema_generates_and_validates_without_warnings(capsys):
