@@ -85,7 +85,7 @@ schema-check: backend-install frontend-install ## Fail when the committed schema
 e2e: install ## Browser tests against the real stack
 	bash scripts/e2e.sh
 
-bench: install services ## Benchmarks; writes docs/benchmarks.md
+bench: backend-install services ## Benchmarks; writes docs/benchmarks.md
 	bash scripts/bench.sh
 
 # ---- deploy --------------------------------------------------------------------------------

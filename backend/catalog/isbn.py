@@ -11,7 +11,10 @@ _SCIENTIFIC = re.compile(r"^[0-9]\.[0-9]+[eE]\+?[0-9]+$")
 
 
 def isbn13_check_digit(first12: str) -> str:
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    # Sums of ASCII codes (C loops over bytes) instead of a digit-by-digit generator: this runs
+    # once per imported row. Each of the 12 digits is its code minus 48, weighted 1, 3, 1, 3 ...
+    codes = first12.encode("ascii")
+    total = sum(codes[0:12:2]) + 3 * sum(codes[1:12:2]) - 48 * 24
     return str((10 - total % 10) % 10)
 
 
@@ -23,6 +26,11 @@ def isbn10_is_valid(isbn: str) -> bool:
 
 def isbn_normalise(value: str) -> str:
     """Return the ISBN-13 of ``value`` or raise CellError saying what is wrong with it."""
+    if len(value) == 13 and value.isascii() and value.isdigit() and value.startswith(("978", "979")):
+        # The common case, already normalised: only the check digit is left to verify.
+        if isbn13_check_digit(value[:12]) != value[12]:
+            raise CellError(f"{value!r} has a wrong ISBN-13 check digit")
+        return value
     if _SCIENTIFIC.match(value):
         raise CellError(
             f"{value!r} looks like a number a spreadsheet rewrote in scientific notation; "

@@ -51,15 +51,28 @@ _INTEGRAL = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 
 
 def integer(*, minimum: int | None = None, maximum: Callable[[], int] | int | None = None) -> Parser:
-    """An integer, also written as an integral decimal such as ``1997.0`` (spreadsheets do that)."""
+    """An integer, also written as an integral decimal such as ``1997.0`` (spreadsheets do that).
+
+    The returned parser has a ``for_job()`` method giving the same parser with a callable bound
+    resolved once, so an import does not ask the clock for "next year" on every row.
+    """
+
+    def bound(upper: int | None) -> Parser:
+        def parse_bound(value: str) -> int:
+            if value.isascii() and value.isdigit():
+                number = int(value)
+            elif _INTEGRAL.fullmatch(value):
+                number = int(value.split(".", 1)[0])
+            else:
+                raise CellError(f"must be a whole number, got {value!r}")
+            if (minimum is not None and number < minimum) or (upper is not None and number > upper):
+                raise CellError(f"must be between {minimum} and {upper}, got {number}")
+            return number
+
+        return parse_bound
 
     def parse(value: str) -> int:
-        if not _INTEGRAL.fullmatch(value):
-            raise CellError(f"must be a whole number, got {value!r}")
-        number = int(value.split(".", 1)[0])
-        upper = maximum() if callable(maximum) else maximum
-        if (minimum is not None and number < minimum) or (upper is not None and number > upper):
-            raise CellError(f"must be between {minimum} and {upper}, got {number}")
-        return number
+        return bound(maximum() if callable(maximum) else maximum)(value)
 
+    parse.for_job = lambda: bound(maximum() if callable(maximum) else maximum)  # type: ignore[attr-defined]
     return parse

@@ -41,16 +41,16 @@ def columns_resolve(*, dataset: Dataset, headers: list[str], column_mapping: Map
             continue
         if header is None or not str(header).strip():
             continue
-        index = positions.get(_norm(str(header)))
-        if index is None:
+        found = positions.get(_norm(str(header)))
+        if found is None:
             problems.append(f"{target!r} is mapped to {header!r}, which is not a header of the file.")
             continue
-        indexes[target] = index
-        taken.add(index)
+        indexes[target] = found
+        taken.add(found)
     if problems:
-        found = ", ".join(headers)
+        shown = ", ".join(headers)
         raise ApplicationError(
-            problems[0] + f" Headers found: {found}.",
+            problems[0] + f" Headers found: {shown}.",
             code="invalid_column_mapping",
             fields={"column_mapping": problems},
         )

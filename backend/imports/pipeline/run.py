@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import queue
+import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +91,8 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
             LoadTarget(dataset=dataset, workspace_id=job.workspace_id, job_id=job.pk, on_conflict=job.on_conflict)
         )
         batch_size = settings.IMPORT_BATCH_SIZE
+        validate = validator.validate
+        key_of = validator.key_function()
         checkpoint = job.checkpoint_row
         delimiter = fmt.delimiter
         key_label = "/".join(dataset.key_columns)
@@ -106,29 +112,101 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 on_batch(batch.result)
             return new_checkpoint
 
-        batch = _Batch.empty()
-        for row_number, fields in records_iter(path=path, fmt=fmt, header_row=header.row_number, after_row=checkpoint):
-            batch.result.last_row = row_number
-            if isinstance(fields, RecordReadError):
-                batch.result.reject(RejectedRow(row_number=row_number, raw_data="", errors={RECORD: [fields.message]}))
-            else:
-                values, errors = validator(fields)
-                if values is not None:
-                    key = validator.key(values)
-                    first = batch.keys.get(key)
-                    if first is None:
-                        batch.keys[key] = row_number
-                        batch.valid.append((row_number, values))
-                        # Kept so a row the table refuses can still be stored as it was written.
-                        batch.fields_by_row[row_number] = fields
-                    else:
-                        errors = {key_column: [f"duplicate {key_label} in this file (first at row {first})"]}
-                if errors is not None:
+        def batches() -> Iterator[_Batch]:
+            """The file after the checkpoint, cut into batches of ``batch_size`` records."""
+            batch = _Batch.empty()
+            size = 0
+            records = records_iter(path=path, fmt=fmt, header_row=header.row_number, after_row=checkpoint)
+            for row_number, fields in records:
+                batch.result.last_row = row_number
+                size += 1
+                if isinstance(fields, RecordReadError):
                     batch.result.reject(
-                        RejectedRow(row_number=row_number, raw_data=record_to_text(fields, delimiter), errors=errors)
+                        RejectedRow(row_number=row_number, raw_data="", errors={RECORD: [fields.message]})
                     )
-            if batch.size >= batch_size:
-                checkpoint = commit(batch)
-                batch = _Batch.empty()
-        if batch.size or batch.result.last_row:
+                else:
+                    values, errors = validate(fields)
+                    if values is not None:
+                        key = key_of(values)
+                        first = batch.keys.get(key)
+                        if first is None:
+                            batch.keys[key] = row_number
+                            batch.valid.append((row_number, values))
+                            # Kept so a row the table refuses can still be stored as it was written.
+                            batch.fields_by_row[row_number] = fields
+                        else:
+                            errors = {key_column: [f"duplicate {key_label} in this file (first at row {first})"]}
+                    if errors is not None:
+                        raw = record_to_text(fields, delimiter)
+                        batch.result.reject(RejectedRow(row_number=row_number, raw_data=raw, errors=errors))
+                if size >= batch_size:
+                    yield batch
+                    batch = _Batch.empty()
+                    size = 0
+            if size or batch.result.last_row:
+                yield batch
+
+        # Reading and validating the next batch overlaps loading the current one: the database
+        # driver releases the GIL while PostgreSQL works, so both cores are busy.
+        for batch in prefetched(batches()):
             checkpoint = commit(batch)
+
+
+_END = object()
+PREFETCH_SWITCH_INTERVAL = 0.0005
+
+
+@dataclass
+class _Failed:
+    error: BaseException
+
+
+def prefetched(items: Iterator[_Batch], depth: int = 1) -> Iterator[_Batch]:
+    """Yield ``items`` while a thread produces the next ones (at most ``depth`` ahead).
+
+    Memory stays bounded: one batch being loaded, ``depth`` waiting, one being built. An error in
+    the producer is raised here; stopping early (cancel, failure) stops and joins the producer.
+    """
+    handoff: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(_Failed(exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    producer = threading.Thread(target=produce, name="import-reader", daemon=True)
+    # Each time a database call returns, this thread must win the GIL back from the busy
+    # producer; by default that can take the whole 5 ms switch interval, several times a batch.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, PREFETCH_SWITCH_INTERVAL))
+    producer.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        producer.join()
+        sys.setswitchinterval(switch_interval)
