@@ -21,7 +21,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
 # ---- install -------------------------------------------------------------------------------
-$(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt
+$(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt backend/requirements-deploy.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r backend/requirements-dev.txt
@@ -52,7 +52,7 @@ dev: install migrate ## Vite dev server with hot reload, proxied to the API and 
 	cd backend && $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 # ---- test ----------------------------------------------------------------------------------
-services: ## Make sure PostgreSQL and Redis answer (start the local ones if stopped)
+services: ## Make sure PostgreSQL, Redis and RabbitMQ answer (start the local ones if stopped)
 	bash scripts/ensure-services.sh
 
 lint: backend-install ## ruff check and format check
