@@ -1,0 +1,63 @@
+import { NavLink, Outlet, useNavigate } from 'react-router';
+
+import { Logo } from '@/components/layouts/logo';
+import { Button } from '@/components/ui/button';
+import { useMe } from '@/features/auth/api/get-me';
+import { signOut } from '@/features/auth/api/sign-out';
+
+const LINKS = [
+  { to: '/import', label: 'Import' },
+  { to: '/imports', label: 'History' },
+  { to: '/keys', label: 'API keys' },
+  { to: '/data', label: 'Data' },
+];
+
+/** The signed-in frame: brand, main navigation, who is signed in, and the page. */
+export function AppShell() {
+  const { data: me } = useMe();
+  const navigate = useNavigate();
+
+  const onSignOut = () => {
+    signOut();
+    navigate('/sign-in', { replace: true });
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <NavLink to="/import" className="brand" aria-label="Intake home">
+            <Logo />
+          </NavLink>
+          <nav className="mainnav" aria-label="Main">
+            <ul>
+              {LINKS.map((link) => (
+                <li key={link.to}>
+                  <NavLink to={link.to} end className={({ isActive }) => (isActive ? 'active' : undefined)}>
+                    {link.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="account">
+            {me ? (
+              <span className="account-email" title={me.workspace.name}>
+                {me.user.email}
+              </span>
+            ) : null}
+            <Button variant="ghost" size="sm" onClick={onSignOut}>
+              Sign out
+            </Button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

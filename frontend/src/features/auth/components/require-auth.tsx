@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+
+import { useSession } from './use-session';
+
+/** Signed-in routes: without a session, go to /sign-in (and come back afterwards). */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (!session) {
+    const from = `${location.pathname}${location.search}`;
+    return <Navigate to="/sign-in" replace state={from !== '/' ? { from } : undefined} />;
+  }
+  return <>{children}</>;
+}
+
+/** Sign-in and sign-up: a signed-in person goes straight to the page. */
+export function RequireGuest({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (session) {
+    const from = (location.state as { from?: string } | null)?.from;
+    return <Navigate to={from && from.startsWith('/') ? from : '/import'} replace />;
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,29 @@
+import useSWR from 'swr';
+
+import { apiFetch } from '@/lib/api-client';
+import type { ImportJob, ImportStatus, Page } from '@/types/api';
+
+export type ImportFilters = { status?: ImportStatus | ''; dataset?: string; page?: number };
+
+export function importsKey(filters: ImportFilters): string {
+  const params = new URLSearchParams();
+  if (filters.status) params.set('status', filters.status);
+  if (filters.dataset) params.set('dataset', filters.dataset);
+  if (filters.page && filters.page > 1) params.set('page', String(filters.page));
+  const query = params.toString();
+  return `/api/imports/${query ? `?${query}` : ''}`;
+}
+
+/** GET /api/imports/: the workspace's jobs, newest first. */
+export function listImports(filters: ImportFilters): Promise<Page<ImportJob>> {
+  return apiFetch<Page<ImportJob>>(importsKey(filters));
+}
+
+/** Refreshes every few seconds while a listed job is still running. */
+export function useImports(filters: ImportFilters) {
+  return useSWR<Page<ImportJob>>(importsKey(filters), () => listImports(filters), {
+    keepPreviousData: true,
+    refreshInterval: (latest) =>
+      latest?.results.some((job) => job.status === 'pending' || job.status === 'processing') ? 3000 : 0,
+  });
+}

@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+
+import { ErrorState } from '@/components/errors/error-state';
+import { StatusBadge } from '@/components/ui/badge';
+import { Pagination } from '@/components/ui/pagination';
+import { Loading } from '@/components/ui/spinner';
+import { EmptyRow, Num, Table } from '@/components/ui/table';
+import { formatDateTime } from '@/lib/format';
+import { ALL_STATUSES, type ImportStatus } from '@/types/api';
+
+import { useImports } from '../api/list-imports';
+
+const PAGE_SIZE = 50;
+
+export function HistoryTable() {
+  const [status, setStatus] = useState<ImportStatus | ''>('');
+  const [page, setPage] = useState(1);
+  const { data, error, mutate, isLoading } = useImports({ status, page });
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <div className="field field-inline">
+          <label htmlFor="status-filter">Status</label>
+          <select
+            id="status-filter"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as ImportStatus | '');
+              setPage(1);
+            }}
+          >
+            <option value="">All</option>
+            {ALL_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Link to="/import" className="btn btn-primary btn-sm">
+          New import
+        </Link>
+      </div>
+      {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
+      {!data && isLoading ? <Loading label="Loading the imports…" /> : null}
+      {data ? (
+        <>
+          <Table caption="Import history" hideCaption>
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">File</th>
+                <th scope="col">Dataset</th>
+                <th scope="col" className="num">
+                  Created
+                </th>
+                <th scope="col" className="num">
+                  Updated
+                </th>
+                <th scope="col" className="num">
+                  Skipped
+                </th>
+                <th scope="col" className="num">
+                  Failed
+                </th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.results.length === 0 ? (
+                <EmptyRow colSpan={8}>
+                  {status ? `No ${status} imports.` : 'No imports yet. '}
+                  {!status ? <Link to="/import">Import a file</Link> : null}
+                </EmptyRow>
+              ) : (
+                data.results.map((job) => (
+                  <tr key={job.id}>
+                    <td>
+                      <StatusBadge status={job.status} />
+                    </td>
+                    <td className="cell-file">
+                      <Link to={`/imports/${job.id}`}>{job.filename}</Link>
+                    </td>
+                    <td>{job.dataset}</td>
+                    <Num>{job.created_rows ?? 0}</Num>
+                    <Num>{job.updated_rows ?? 0}</Num>
+                    <Num>{job.skipped_rows ?? 0}</Num>
+                    <Num className={job.failed_rows ? 'num text-danger' : 'num'}>{job.failed_rows ?? 0}</Num>
+                    <td>
+                      <time dateTime={job.created_at}>{formatDateTime(job.created_at)}</time>
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </Table>
+          {data.count > PAGE_SIZE ? (
+            <Pagination
+              label="History pages"
+              page={page}
+              pageSize={PAGE_SIZE}
+              count={data.count}
+              hasPrevious={Boolean(data.previous)}
+              hasNext={Boolean(data.next)}
+              onPage={setPage}
+            />
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,214 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+
+import { sessionStore } from '@/lib/session-store';
+import { JOB_ID, booksConfig, jobFixture } from '@/testing/fixtures';
+import { renderWithApp } from '@/testing/render';
+import { server } from '@/testing/server';
+
+import { UploadForm } from './upload-form';
+
+function setup() {
+  sessionStore.set({ access: 'access-1', refresh: 'refresh-1' });
+  const user = userEvent.setup({ applyAccept: false });
+  renderWithApp(<UploadForm config={booksConfig} />, { route: '/import', path: '/import' });
+  return user;
+}
+
+const csv = (name: string, text: string) => new File([text], name, { type: 'text/csv' });
+
+/** The cells' texts of the Column matching row for a dataset column. */
+function matchingRow(column: string): string[] {
+  const table = screen.getByRole('table', { name: 'Column matching' });
+  const row = within(table)
+    .getAllByRole('row')
+    .find((r) => within(r).queryAllByRole('cell')[0]?.textContent === column);
+  if (!row) throw new Error(`no row for ${column}`);
+  return within(row)
+    .getAllByRole('cell')
+    .map((cell) => cell.textContent ?? '');
+}
+
+const start = () => screen.getByRole('button', { name: 'Start import' });
+
+describe('UploadForm', () => {
+  it('shows the dataset, its columns and the template link', () => {
+    setup();
+    expect(screen.getByLabelText('Dataset')).toHaveValue('books');
+    expect(screen.getByRole('link', { name: 'Download template CSV' })).toHaveAttribute(
+      'href',
+      '/api/datasets/books/template.csv',
+    );
+    expect(screen.getByRole('button', { name: 'Choose a CSV file' })).toBeEnabled();
+    expect(screen.getByRole('radio', { name: 'Report an error' })).toBeChecked();
+    expect(start()).toBeDisabled();
+  });
+
+  it('refuses a file that is not a .csv, and the start button stays disabled', async () => {
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('books.txt', 'title,author,isbn\nA,B,C\n'));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('.csv');
+    expect(alert).toHaveTextContent('books.txt');
+    expect(start()).toBeDisabled();
+    expect(screen.queryByRole('table', { name: 'Column matching' })).toBeNull();
+  });
+
+  it('refuses a file over the size limit', async () => {
+    const user = setup();
+    const big = csv('big.csv', `title,author,isbn\n${'x'.repeat(1200)}\n`);
+    await user.upload(screen.getByLabelText('CSV file'), big);
+    expect(await screen.findByRole('alert')).toHaveTextContent(/too large/);
+    expect(start()).toBeDisabled();
+  });
+
+  it('matches a good file and enables the start button', async () => {
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('good.csv', '\ufeffTitle;authors;ISBN13\nA;B;9780306406157\n'));
+    await screen.findByRole('table', { name: 'Column matching' });
+    expect(screen.getByText('good.csv')).toBeInTheDocument();
+    expect(matchingRow('title').slice(2, 4)).toEqual(['matched', 'Title']);
+    expect(matchingRow('author').slice(2, 4)).toEqual(['matched by alias', 'authors']);
+    expect(matchingRow('isbn').slice(2, 4)).toEqual(['matched by alias', 'ISBN13']);
+    expect(matchingRow('publication_year')[2]).toBe('missing');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByLabelText(/Column for/)).toBeNull();
+    expect(start()).toBeEnabled();
+  });
+
+  it('refuses a file missing a required column until it is mapped, then sends the mapping', async () => {
+    let sent: Record<string, FormDataEntryValue | null> | null = null;
+    let auth: string | null = null;
+    server.use(
+      http.post('/api/imports/', async ({ request }) => {
+        auth = request.headers.get('Authorization');
+        const form = await request.formData();
+        const file = form.get('file');
+        sent = {
+          dataset: form.get('dataset'),
+          on_conflict: form.get('on_conflict'),
+          column_mapping: form.get('column_mapping'),
+          // jsdom's File does not survive the trip into the interceptor's FormData (its name and
+          // bytes are lost there), so only the part's presence is checked here; the browser
+          // tests check the uploaded bytes end to end.
+          file: file === null ? null : 'sent',
+        };
+        return HttpResponse.json(jobFixture(), { status: 201 });
+      }),
+    );
+    const user = setup();
+    const content = 'Book Title,Author,ISBN,Year\nHarbour Lights,Nell Garner,9782000000112,1991\n';
+    await user.upload(screen.getByLabelText('CSV file'), csv('books-book-title.csv', content));
+    await screen.findByRole('table', { name: 'Column matching' });
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(/missing/);
+    expect(alert).toHaveTextContent('title');
+    expect(start()).toBeDisabled();
+    expect(matchingRow('title').slice(2, 4)).toEqual(['missing', '—']);
+    expect(matchingRow('publication_year').slice(2, 4)).toEqual(['matched by alias', 'Year']);
+    expect(screen.queryByLabelText('Column for author')).toBeNull();
+
+    const select = screen.getByLabelText('Column for title');
+    expect(within(select).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      'Choose a header…',
+      'Book Title',
+      'Author',
+      'ISBN',
+      'Year',
+    ]);
+    await user.selectOptions(select, 'Book Title');
+    expect(matchingRow('title').slice(2, 4)).toEqual(['mapped', 'Book Title']);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(start()).toBeEnabled();
+
+    await user.click(screen.getByRole('radio', { name: 'Skip the row' }));
+    await user.click(start());
+    await screen.findByText(`at /imports/${JOB_ID}`);
+    expect(sent).toEqual({
+      dataset: 'books',
+      on_conflict: 'skip',
+      column_mapping: JSON.stringify({ title: 'Book Title' }),
+      file: 'sent',
+    });
+    expect(auth).toBe('Bearer access-1');
+  });
+
+  it('a mapping that takes another column\'s header makes that column missing', async () => {
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('b.csv', 'Name,author,isbn\nA,B,C\n'));
+    await user.selectOptions(await screen.findByLabelText('Column for title'), 'author');
+    expect(matchingRow('author')[2]).toBe('missing');
+    expect(screen.getByLabelText('Column for author')).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(/author/);
+    expect(start()).toBeDisabled();
+  });
+
+  it('shows a refusal from the server in an alert and stays on the page', async () => {
+    server.use(
+      http.post('/api/imports/', () =>
+        HttpResponse.json(
+          {
+            error: {
+              code: 'missing_columns',
+              message: 'Required columns missing: isbn.',
+              fields: { file: ['Required columns missing: isbn.'] },
+            },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
+    await screen.findByRole('table', { name: 'Column matching' });
+    await user.click(start());
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Required columns missing: isbn.');
+    expect(screen.queryByTestId('location')).toBeNull();
+    expect(start()).toBeEnabled();
+  });
+
+  it('shows the upload progress bar while the file is sent', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.use(
+      http.post('/api/imports/', async () => {
+        await held;
+        return HttpResponse.json(jobFixture(), { status: 201 });
+      }),
+    );
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
+    await screen.findByRole('table', { name: 'Column matching' });
+    await user.click(start());
+    expect(await screen.findByRole('progressbar', { name: 'Upload progress' })).toBeInTheDocument();
+    expect(start()).toBeDisabled();
+    release();
+    await screen.findByText(`at /imports/${JOB_ID}`);
+  });
+
+  it('stops an upload on request and lets the person start again', async () => {
+    server.use(http.post('/api/imports/', () => new Promise<Response>(() => {})));
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
+    await screen.findByRole('table', { name: 'Column matching' });
+    await user.click(start());
+    await user.click(await screen.findByRole('button', { name: 'Stop upload' }));
+    expect(screen.queryByRole('progressbar', { name: 'Upload progress' })).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(start()).toBeEnabled();
+  });
+
+  it('tells the person when the server cannot be reached during the upload', async () => {
+    server.use(http.post('/api/imports/', () => HttpResponse.error()));
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
+    await screen.findByRole('table', { name: 'Column matching' });
+    await user.click(start());
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('Cannot reach the server'));
+  });
+});

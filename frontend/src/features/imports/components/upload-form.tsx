@@ -1,0 +1,302 @@
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+
+import { describeError } from '@/components/errors/error-state';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { ApiError } from '@/lib/api-client';
+import { formatBytes } from '@/lib/format';
+import type { ImportConfig, OnConflict } from '@/types/api';
+
+import { createImport, type UploadProgress } from '../api/create-import';
+import { type HeaderInfo, readCsvHeader } from '../lib/csv-header';
+import { matchColumns } from '../lib/match-columns';
+import { ColumnMatchingTable } from './column-matching-table';
+import { DatasetColumns } from './dataset-columns';
+import { DropZone } from './drop-zone';
+
+const ON_CONFLICT_CHOICES: { value: OnConflict; label: string; hint: string }[] = [
+  { value: 'error', label: 'Report an error', hint: 'The row is rejected and listed with the errors.' },
+  { value: 'skip', label: 'Skip the row', hint: 'The stored row is kept as it is.' },
+  { value: 'update', label: 'Update the stored row', hint: 'The stored row takes the values from the file.' },
+];
+
+const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+
+type FileState =
+  | { kind: 'none' }
+  | { kind: 'reading'; file: File }
+  | { kind: 'refused'; file: File; message: string }
+  | { kind: 'ready'; file: File; header: HeaderInfo };
+
+/** Why a file cannot be sent, judged from its name and size alone; null when it may be. */
+export function fileRefusal(file: File, config: Pick<ImportConfig, 'allowed_extensions' | 'max_upload_bytes'>): string | null {
+  const name = file.name.toLowerCase();
+  const allowed = config.allowed_extensions.length ? config.allowed_extensions : ['.csv'];
+  if (!allowed.some((ext) => name.endsWith(ext.toLowerCase()))) {
+    return `“${file.name}” is not a CSV file: only ${allowed.join(', ')} files can be imported.`;
+  }
+  if (file.size > config.max_upload_bytes) {
+    return `“${file.name}” is too large: ${formatBytes(file.size)}, and the limit is ${formatBytes(config.max_upload_bytes)}.`;
+  }
+  if (file.size === 0) return `“${file.name}” is empty: there is nothing to import.`;
+  return null;
+}
+
+export function UploadForm({ config }: { config: ImportConfig }) {
+  const navigate = useNavigate();
+  const datasets = config.datasets;
+  const [datasetName, setDatasetName] = useState(() => datasets[0]?.name ?? '');
+  const [fileState, setFileState] = useState<FileState>({ kind: 'none' });
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [onConflict, setOnConflict] = useState<OnConflict>('error');
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [serverError, setServerError] = useState<unknown>(null);
+  const readToken = useRef(0);
+  const abort = useRef<AbortController | null>(null);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  const dataset = datasets.find((d) => d.name === datasetName) ?? null;
+
+  const chooseFile = (file: File) => {
+    const token = ++readToken.current;
+    setMapping({});
+    setServerError(null);
+    const refusal = fileRefusal(file, config);
+    if (refusal) {
+      setFileState({ kind: 'refused', file, message: refusal });
+      return;
+    }
+    setFileState({ kind: 'reading', file });
+    readCsvHeader(file).then(
+      (header) => {
+        if (token !== readToken.current) return;
+        if (!header || header.names.every((n) => n === '')) {
+          setFileState({ kind: 'refused', file, message: `No header row was found in “${file.name}”.` });
+        } else {
+          setFileState({ kind: 'ready', file, header });
+        }
+      },
+      () => {
+        if (token !== readToken.current) return;
+        setFileState({ kind: 'refused', file, message: `“${file.name}” could not be read.` });
+      },
+    );
+  };
+
+  const headerNames = fileState.kind === 'ready' ? fileState.header.names : null;
+  const matching = useMemo(() => {
+    if (!dataset || !headerNames) return null;
+    const auto = matchColumns(dataset.columns, headerNames);
+    const selectable = new Set(auto.missing);
+    const chosen: Record<string, string> = {};
+    for (const [column, header] of Object.entries(mapping)) {
+      if (selectable.has(column) && header) chosen[column] = header;
+    }
+    const result = matchColumns(dataset.columns, headerNames, chosen);
+    // A mapping may take a header another column had; that column then needs a select too.
+    for (const column of result.missing) selectable.add(column);
+    return { result, selectable, chosen };
+  }, [dataset, headerNames, mapping]);
+
+  const missing = matching?.result.missing ?? [];
+  const refusal = fileState.kind === 'refused' ? fileState.message : null;
+  const canStart = Boolean(dataset) && fileState.kind === 'ready' && missing.length === 0 && !submitting;
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!canStart || fileState.kind !== 'ready' || !dataset || !matching) return;
+    setSubmitting(true);
+    setServerError(null);
+    setProgress({ loaded: 0, total: fileState.file.size });
+    abort.current = new AbortController();
+    try {
+      const job = await createImport(
+        { file: fileState.file, dataset: dataset.name, onConflict, columnMapping: matching.chosen },
+        setProgress,
+        abort.current.signal,
+      );
+      navigate(`/imports/${job.id}`);
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') return;
+      setServerError(error);
+      setSubmitting(false);
+      setProgress(null);
+    }
+  };
+
+  const serverMessage = serverError ? describeError(serverError) : null;
+  const serverFields = serverError instanceof ApiError ? Object.entries(serverError.fields) : [];
+  const file = fileState.kind === 'none' ? null : fileState.file;
+
+  return (
+    <form className="import-grid" onSubmit={onSubmit} noValidate>
+      <section className="card" aria-labelledby="step-dataset">
+        <h2 id="step-dataset" className="card-title">
+          <span className="step">1</span> Dataset
+        </h2>
+        <div className="field">
+          <label htmlFor="dataset">Dataset</label>
+          <select
+            id="dataset"
+            value={datasetName}
+            onChange={(e) => {
+              setDatasetName(e.target.value);
+              setMapping({});
+            }}
+          >
+            {datasets.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+          {dataset?.description ? <p className="field-hint">{dataset.description}</p> : null}
+        </div>
+        {dataset ? <DatasetColumns dataset={dataset} /> : null}
+      </section>
+
+      <section className="card card-wide" aria-labelledby="step-file">
+        <h2 id="step-file" className="card-title">
+          <span className="step">2</span> File
+        </h2>
+        <DropZone
+          onFile={chooseFile}
+          accept={config.allowed_extensions.join(',') || '.csv'}
+          disabled={submitting}
+          hint={`A .csv file with a header row, up to ${formatBytes(config.max_upload_bytes)}. Comma, semicolon, tab or pipe separated; UTF-8 unless the file has a byte-order mark.`}
+        />
+
+        {file ? (
+          <div className="file-summary" aria-live="polite">
+            <span className="file-icon" aria-hidden="true">
+              CSV
+            </span>
+            <div>
+              <p className="file-name">{file.name}</p>
+              <p className="muted small">
+                {formatBytes(file.size)}
+                {fileState.kind === 'ready'
+                  ? ` · ${fileState.header.names.length} columns, ${DELIMITER_NAMES[fileState.header.delimiter] ?? fileState.header.delimiter} separated`
+                  : null}
+                {fileState.kind === 'reading' ? ' · reading the header…' : null}
+              </p>
+            </div>
+          </div>
+        ) : null}
+
+        {refusal ? (
+          <Alert tone="danger" title="This file cannot be imported">
+            {refusal}
+          </Alert>
+        ) : null}
+
+        {matching && headerNames ? (
+          <>
+            <ColumnMatchingTable
+              matches={matching.result.columns}
+              headers={headerNames}
+              selectable={matching.selectable}
+              mapping={mapping}
+              onMap={(column, header) => setMapping((m) => ({ ...m, [column]: header }))}
+            />
+            {missing.length ? (
+              <Alert tone="warning" title="Required columns are missing">
+                The file has no header for {missing.map((c) => `“${c}”`).join(', ')}: required columns missing
+                from the file must be mapped. Choose the header that holds each one in the table above, or fix the
+                file.
+              </Alert>
+            ) : null}
+            {matching.result.ignored.length ? (
+              <p className="muted small">
+                Not imported (no matching column): {matching.result.ignored.join(', ')}
+              </p>
+            ) : null}
+          </>
+        ) : null}
+      </section>
+
+      <section className="card card-wide" aria-labelledby="step-options">
+        <h2 id="step-options" className="card-title">
+          <span className="step">3</span> Import
+        </h2>
+        <fieldset className="radio-group" role="radiogroup" aria-labelledby="on-conflict-legend">
+          <legend id="on-conflict-legend">When a key already exists</legend>
+          {ON_CONFLICT_CHOICES.map((choice) => (
+            <label key={choice.value} className="radio">
+              <input
+                type="radio"
+                name="on_conflict"
+                value={choice.value}
+                checked={onConflict === choice.value}
+                onChange={() => setOnConflict(choice.value)}
+                aria-labelledby={`on-conflict-${choice.value}`}
+                aria-describedby={`on-conflict-${choice.value}-hint`}
+              />
+              <span>
+                <span className="radio-label" id={`on-conflict-${choice.value}`}>
+                  {choice.label}
+                </span>
+                <span className="radio-hint" id={`on-conflict-${choice.value}-hint`}>
+                  {choice.hint}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+
+        {serverMessage ? (
+          <Alert tone="danger" title={serverMessage.title}>
+            {serverMessage.detail ? <p>{serverMessage.detail}</p> : null}
+            {serverFields.length ? (
+              <ul>
+                {serverFields.map(([field, messages]) => (
+                  <li key={field}>
+                    <strong>{field}</strong>: {messages.join(' ')}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </Alert>
+        ) : null}
+
+        {progress ? (
+          <div className="upload-progress">
+            <ProgressBar
+              label="Upload progress"
+              value={progress.total ? (progress.loaded / progress.total) * 100 : 0}
+              valueText={`${formatBytes(progress.loaded)} of ${formatBytes(progress.total)} sent`}
+            />
+            <p className="muted small" aria-live="polite">
+              {progress.loaded >= progress.total && progress.total > 0
+                ? 'Uploaded; checking the file…'
+                : `${formatBytes(progress.loaded)} of ${formatBytes(progress.total)} sent`}
+            </p>
+          </div>
+        ) : null}
+
+        <div className="actions">
+          <Button type="submit" disabled={!canStart} busy={submitting}>
+            Start import
+          </Button>
+          {submitting ? (
+            <Button
+              variant="ghost"
+              onClick={() => {
+                abort.current?.abort();
+                setSubmitting(false);
+                setProgress(null);
+              }}
+            >
+              Stop upload
+            </Button>
+          ) : null}
+          {!file ? <span className="muted small">Choose a file to start.</span> : null}
+        </div>
+      </section>
+    </form>
+  );
+}

@@ -1,0 +1,28 @@
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
+import { SWRConfig } from 'swr';
+
+import { swrConfig } from '@/app/provider';
+
+/**
+ * Render a screen with a fresh SWR cache and an in-memory router. `path` is the route pattern
+ * the element is mounted at; every other path shows "at <pathname>" so tests can see navigation.
+ */
+export function renderWithApp(element: ReactElement, { route = '/', path = '*' }: { route?: string; path?: string } = {}) {
+  return render(
+    <SWRConfig value={{ ...swrConfig, provider: () => new Map(), dedupingInterval: 0 }}>
+      <MemoryRouter initialEntries={[route]}>
+        <Routes>
+          <Route path={path} element={element} />
+          <Route path="*" element={<Where />} />
+        </Routes>
+      </MemoryRouter>
+    </SWRConfig>,
+  );
+}
+
+function Where() {
+  const location = useLocation();
+  return <p data-testid="location">at {location.pathname}</p>;
+}

@@ -1,0 +1,29 @@
+/** Short names for the generated API types (src/types/api.generated.ts, from openapi.yaml). */
+import type { components } from '@/types/api.generated';
+
+type Schemas = components['schemas'];
+
+export type ApiKey = Schemas['ApiKeyOutput'];
+export type ApiKeyCreated = Schemas['ApiKeyCreated'];
+export type Book = Schemas['BookOutput'];
+export type ColumnSpec = Schemas['ColumnOutput'];
+export type Dataset = Schemas['DatasetOutput'];
+export type ImportConfig = Schemas['ImportConfig'];
+export type ImportJob = Schemas['ImportJobOutput'];
+export type ImportJobDetail = Schemas['ImportJobDetailOutput'];
+export type ImportStatus = Schemas['StatusEnum'];
+export type OnConflict = Schemas['OnConflictEnum'];
+export type Me = Schemas['Me'];
+export type Registered = Schemas['Registered'];
+export type RegisterInput = Schemas['RegisterInputRequest'];
+export type LoginInput = Schemas['LoginInputRequest'];
+export type TokenPair = Schemas['TokenPairOutput'];
+export type RowError = Schemas['RowErrorOutput'];
+export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
+
+export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'failed', 'cancelled'];
+export const ALL_STATUSES: readonly ImportStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
+
+export function isFinalStatus(status: ImportStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
