@@ -149,6 +149,8 @@ MEDIA_ROOT = _path("INTAKE_UPLOAD_DIR", VAR_DIR / "uploads")
 FRONTEND_DIST_DIR = _path("FRONTEND_DIST_DIR", REPO_DIR / "frontend" / "dist")
 WHITENOISE_ROOT = FRONTEND_DIST_DIR if FRONTEND_DIST_DIR.is_dir() else None
 WHITENOISE_INDEX_FILE = True
+# In development the page may be rebuilt while the server runs; pick up the new files.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads are streamed to disk by Django's temporary-file handler, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -36,6 +36,15 @@ def test_deep_links_of_the_page_load_index_html(db, settings, tmp_path):
     assert b"<div id=root>" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("path", ["/assets/index-0ld4a5h.js", "/favicon.ico", "/assets/", "/imports/report.csv"])
+def test_missing_files_of_the_page_are_404_not_index_html(db, settings, tmp_path, path):
+    (tmp_path / "index.html").write_text("<div id=root></div>")
+    settings.FRONTEND_DIST_DIR = tmp_path
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/plain")
+
+
 def test_openapi_schema_generates_and_validates_without_warnings(capsys):
     from drf_spectacular.drainage import GENERATOR_STATS
 
