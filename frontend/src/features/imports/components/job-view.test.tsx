@@ -43,13 +43,14 @@ const rowErrors: RowError[] = [
 ];
 
 describe('JobView', () => {
-  it('pending: the status, an empty bar, zero counters and a cancel button', async () => {
+  it('pending: the status, an empty bar, no total yet, zero counters and a cancel button', async () => {
     serveJob(jobFixture({ status: 'pending' }));
     renderJob();
     expect(await screen.findByRole('heading', { level: 1, name: 'books.csv' })).toBeInTheDocument();
     expect(screen.getByTestId('job-status')).toHaveTextContent(/^pending$/);
     expect(screen.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '0');
-    for (const name of ['total', 'processed', 'created', 'updated', 'skipped', 'failed']) expect(counter(name)).toBe('0');
+    expect(counter('total')).toBe('—');
+    for (const name of ['processed', 'created', 'updated', 'skipped', 'failed']) expect(counter(name)).toBe('0');
     expect(screen.getByRole('button', { name: 'Cancel import' })).toBeEnabled();
     expect(screen.queryByRole('button', { name: 'Download errors.csv' })).toBeNull();
   });

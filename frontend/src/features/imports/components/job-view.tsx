@@ -22,11 +22,12 @@ const ON_CONFLICT_TEXT: Record<ImportJobDetail['on_conflict'], string> = {
   update: 'update the stored row',
 };
 
-function Counter({ name, label, value, tone }: { name: string; label: string; value: number; tone?: string }) {
+function Counter({ name, label, value, tone }: { name: string; label: string; value: number | null; tone?: string }) {
   return (
     <div className={`counter${tone ? ` counter-${tone}` : ''}`}>
       <dt>{label}</dt>
-      <dd data-testid={`count-${name}`}>{String(Math.trunc(value))}</dd>
+      {/* null: not known yet (the worker has not counted the file), which is not the same as 0. */}
+      <dd data-testid={`count-${name}`}>{value === null ? '—' : String(Math.trunc(value))}</dd>
     </div>
   );
 }
@@ -106,7 +107,8 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
           <h1 className="job-title">{job.filename}</h1>
           <p className="muted">
             into <strong>{job.dataset}</strong> · {formatBytes(job.file_size ?? 0)} · when a key exists:{' '}
-            {ON_CONFLICT_TEXT[job.on_conflict]} · started {formatDateTime(job.started_at ?? job.created_at)}
+            {ON_CONFLICT_TEXT[job.on_conflict]} ·{' '}
+            {job.started_at ? `started ${formatDateTime(job.started_at)}` : `uploaded ${formatDateTime(job.created_at)}`}
           </p>
         </div>
         <div className="page-header-actions">
@@ -188,7 +190,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
           )}
         </dl>
         <dl className="counters">
-          <Counter name="total" label="Total" value={job.total_rows ?? 0} />
+          <Counter name="total" label="Total" value={job.total_rows ?? null} />
           <Counter name="processed" label="Processed" value={(job.processed_rows ?? 0)} />
           <Counter name="created" label="Created" value={(job.created_rows ?? 0)} tone="success" />
           <Counter name="updated" label="Updated" value={(job.updated_rows ?? 0)} tone="info" />
