@@ -25,3 +25,9 @@ fi
 
 echo "deploy-check: compose files, Kubernetes manifests, Dockerfiles, nginx upstreams"
 "$PY" backend/tests/test_deploy_config.py "$PWD"
+
+# Where kubectl is installed, its own kustomize must build the same kustomization (no cluster needed).
+if command -v kubectl >/dev/null; then
+  objects=$(kubectl kustomize k8s/ | grep -c '^kind:')
+  echo "  ok    kubectl kustomize k8s/ builds $objects objects"
+fi
