@@ -17,7 +17,6 @@ import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import reduce
 from operator import or_
 from typing import Any, Protocol
@@ -48,8 +47,23 @@ class LoadOutcome:
     rejected: dict[int, Errors] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class CopyRows:
+    """A batch's valid rows as the text COPY reads, with their row numbers.
+
+    Made where the file is read (possibly another process), so the loading side only ships text.
+    """
+
+    text: str
+    row_numbers: list[int]
+
+
 class Loader(Protocol):
-    def load(self, rows: Sequence[ValidRow]) -> LoadOutcome: ...
+    def prepare(self, rows: Sequence[ValidRow]) -> Any:
+        """The rows in the form ``load`` takes; runs where the file is read, needs no database."""
+        ...
+
+    def load(self, prepared: Any) -> LoadOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -103,18 +117,31 @@ class PostgresCopyLoader:
         columns = [qn(_column(f)) for f in model_fields]
         keys = [qn(_column(meta.get_field(name))) for name in target.key_fields]
         workspace_column = qn(_column(meta.get_field("workspace")))
-        stage_columns = ", ".join(f"{qn(_column(f))} {f.db_type(connection)}" for f in model_fields)
+        # Direct COPY and staging take the same text: provenance columns first, then the values.
+        workspace_type = meta.get_field("workspace").target_field.rel_db_type(connection)  # type: ignore[union-attr]
+        stage_columns = ", ".join(
+            [
+                f"{workspace_column} {workspace_type}",
+                "source_job_id uuid",
+                "_row integer NOT NULL",
+                "created_at timestamp with time zone",
+                "updated_at timestamp with time zone",
+                *(f"{qn(_column(f))} {f.db_type(connection)}" for f in model_fields),
+            ]
+        )
         # ON COMMIT DELETE ROWS empties the stage at the end of every batch transaction.
         self.create_stage_sql = (
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} "
-            f"(_row integer NOT NULL, {stage_columns}) ON COMMIT DELETE ROWS"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} ({stage_columns}) ON COMMIT DELETE ROWS"
         )
-        self.copy_sql = f"COPY {self.stage} (_row, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
         column_list = ", ".join(columns)
+        self.copy_sql = (
+            f"COPY {self.stage} ({workspace_column}, source_job_id, _row, created_at, updated_at, "
+            f"{column_list}) FROM STDIN WITH (FORMAT csv)"
+        )
         insert = (
             f"INSERT INTO {self.table} AS t ({workspace_column}, {column_list}, source_job_id, "
             f"source_row_number, created_at, updated_at) "
-            f"SELECT %(workspace)s, {column_list}, %(job)s, _row, %(now)s, %(now)s FROM {self.stage} "
+            f"SELECT %(workspace)s, {column_list}, %(job)s, _row, created_at, updated_at FROM {self.stage} "
             f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
         )
         if target.on_conflict == "update":
@@ -138,50 +165,49 @@ class PostgresCopyLoader:
         )
         self.direct = True
         join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        # The keys come from the stage, so the loading side needs no values of the batch.
         self.conflicts_sql = (
-            f"SELECT s._row, t.source_job_id, t.source_row_number FROM {self.stage} s "
-            f"JOIN {self.table} t ON t.{workspace_column} = %(workspace)s AND {join} "
+            f"SELECT s._row, t.source_job_id, t.source_row_number, {', '.join(f's.{k}' for k in keys)} "
+            f"FROM {self.stage} s LEFT JOIN {self.table} t ON t.{workspace_column} = %(workspace)s AND {join} "
             f"WHERE s._row = ANY(%(rows)s)"
         )
 
-    def load(self, rows: Sequence[ValidRow]) -> LoadOutcome:
-        if not rows:
-            return LoadOutcome()
-        now = timezone.now()
-        if self.direct and self._load_direct(rows, now):
-            return LoadOutcome(created=len(rows))
-        outcome = self._load_staged(rows, now)
-        # Try the fast path again once a batch shows no stored keys (e.g. the new half of a file).
-        self.direct = outcome.created == len(rows)
-        return outcome
-
-    def _load_direct(self, rows: Sequence[ValidRow], now: datetime) -> bool:
+    def prepare(self, rows: Sequence[ValidRow]) -> CopyRows:
         target = self.target
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         # The constant columns as text once per batch: formatting a UUID and a timestamp per row
         # cost more than the rest of the row.
-        workspace, job, stamp = str(target.workspace_id), str(target.job_id), now.isoformat()
+        workspace, job, stamp = str(target.workspace_id), str(target.job_id), timezone.now().isoformat()
         writer.writerows((workspace, job, row_number, stamp, stamp, *values) for row_number, values in rows)
-        buffer.seek(0)
+        return CopyRows(text=buffer.getvalue(), row_numbers=[row_number for row_number, _ in rows])
+
+    def load(self, prepared: CopyRows) -> LoadOutcome:
+        count = len(prepared.row_numbers)
+        if not count:
+            return LoadOutcome()
+        if self.direct and self._load_direct(prepared):
+            return LoadOutcome(created=count)
+        outcome = self._load_staged(prepared)
+        # Try the fast path again once a batch shows no stored keys (e.g. the new half of a file).
+        self.direct = outcome.created == count
+        return outcome
+
+    def _load_direct(self, prepared: CopyRows) -> bool:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.copy_expert(self.direct_copy_sql, buffer, size=COPY_CHUNK)
+                cursor.copy_expert(self.direct_copy_sql, io.StringIO(prepared.text), size=COPY_CHUNK)
         except (IntegrityError, psycopg2.IntegrityError):
             return False
         return True
 
-    def _load_staged(self, rows: Sequence[ValidRow], now: datetime) -> LoadOutcome:
+    def _load_staged(self, prepared: CopyRows) -> LoadOutcome:
         outcome = LoadOutcome()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerows((row_number, *values) for row_number, values in rows)
-        buffer.seek(0)
         target = self.target
-        params: dict[str, Any] = {"workspace": target.workspace_id, "job": target.job_id, "now": now}
+        params: dict[str, Any] = {"workspace": target.workspace_id, "job": target.job_id}
         with connection.cursor() as cursor:
             cursor.execute(self.create_stage_sql)
-            cursor.copy_expert(self.copy_sql, buffer, size=COPY_CHUNK)
+            cursor.copy_expert(self.copy_sql, io.StringIO(prepared.text), size=COPY_CHUNK)
             cursor.execute(self.insert_sql, params)
             written = cursor.fetchall()
             for _row, inserted in written:
@@ -189,20 +215,17 @@ class PostgresCopyLoader:
                     outcome.created += 1
                 else:
                     outcome.updated += 1
-            if len(written) == len(rows):
+            if len(written) == len(prepared.row_numbers):
                 return outcome
             done = {row for row, _ in written}
-            left = [row_number for row_number, _ in rows if row_number not in done]
+            left = [row_number for row_number in prepared.row_numbers if row_number not in done]
             cursor.execute(self.conflicts_sql, {**params, "rows": left})
-            owners = {row: (job, first) for row, job, first in cursor.fetchall()}
-        key_positions = target.key_positions()
-        values_by_row = dict(rows)
+            conflicts = {row: (job, first, tuple(key)) for row, job, first, *key in cursor.fetchall()}
         for row_number in left:
-            other_job, other_row = owners.get(row_number, (None, None))
+            other_job, other_row, key = conflicts[row_number]
             if target.on_conflict == "skip" and other_job != target.job_id:
                 outcome.skipped += 1
                 continue
-            key = tuple(values_by_row[row_number][i] for i in key_positions)
             outcome.rejected[row_number] = target.conflict_errors(key=key, other_job=other_job, other_row=other_row)
         return outcome
 
@@ -212,7 +235,11 @@ class OrmLoader:
         self.target = target
         self.model = target.dataset.model
 
-    def load(self, rows: Sequence[ValidRow]) -> LoadOutcome:
+    def prepare(self, rows: Sequence[ValidRow]) -> Sequence[ValidRow]:
+        return rows
+
+    def load(self, prepared: Sequence[ValidRow]) -> LoadOutcome:
+        rows = prepared
         outcome = LoadOutcome()
         if not rows:
             return outcome

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from imports.models import ImportJob, ImportRowError
-from imports.pipeline.loading import COPY_CHUNK, Loader, ValidRow
+from imports.pipeline.loading import COPY_CHUNK, Loader
 from imports.pipeline.results import BatchResult, RejectedRow, RowOutcome
 
 
@@ -32,7 +32,7 @@ def batch_commit(
     job_id: uuid.UUID,
     expected_checkpoint: int,
     loader: Loader,
-    valid_rows: Sequence[ValidRow],
+    prepared_rows: Any,
     raw_text: Callable[[int], str],
     result: BatchResult,
     max_stored_errors: int,
@@ -54,7 +54,7 @@ def batch_commit(
             # Another delivery of the same task got here first; loading again would double rows.
             raise JobStopped("another run of this job has moved its checkpoint")
 
-        outcome = loader.load(valid_rows)
+        outcome = loader.load(prepared_rows)
         result.add(RowOutcome.CREATED, outcome.created)
         result.add(RowOutcome.UPDATED, outcome.updated)
         result.add(RowOutcome.SKIPPED, outcome.skipped)

@@ -19,6 +19,13 @@ from tests.factories import BookFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["reader process", "serial"])
+def reader_mode(request, settings):
+    """Every test runs with the file read in a child process (the default) and in one process."""
+    settings.IMPORT_READER_PROCESS = request.param == "reader process"
+    return request.param
+
+
 def errors_by_row(job: ImportJob) -> dict[int, dict[str, list[str]]]:
     return {e.row_number: e.errors for e in ImportRowError.objects.filter(job=job)}
 
@@ -247,7 +254,7 @@ def test_a_second_run_that_finds_the_checkpoint_moved_stops_without_loading(make
             job_id=job.pk,
             expected_checkpoint=0,
             loader=loader,
-            valid_rows=[(2, ("T", "A", isbn(0), None))],
+            prepared_rows=loader.prepare([(2, ("T", "A", isbn(0), None))]),
             raw_text=str,
             result=BatchResult(last_row=2),
             max_stored_errors=10,
