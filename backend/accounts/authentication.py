@@ -8,7 +8,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from accounts.models import Workspace, WorkspaceAPIKey
+from accounts.models import WorkspaceAPIKey
 from accounts.principals import WorkspacePrincipal
 from accounts.selectors import membership_get_for_user
 
@@ -32,8 +32,7 @@ class WorkspaceApiKeyAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
             WorkspaceAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        workspace = Workspace.objects.get(pk=api_key.workspace_id)
-        return WorkspacePrincipal(workspace=workspace, via="api_key"), api_key
+        return WorkspacePrincipal(workspace=api_key.workspace, via="api_key"), api_key
 
     def authenticate_header(self, request: Request) -> str:
         return "X-API-KEY"
