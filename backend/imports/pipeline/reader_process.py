@@ -29,6 +29,7 @@ _ITEM, _END, _FAILED = 0, 1, 2
 # A pipe of 1 MiB instead of Linux's 64 KiB lets the child finish writing a batch and start
 # the next one while the parent still loads the previous one; memory stays bounded by it.
 PIPE_BYTES = 1 << 20
+READER_NICENESS = 5
 
 
 class ReaderProcessFailure(Exception):
@@ -107,6 +108,10 @@ def _child_run(produce: Callable[[], Iterator[T]], writer: Connection) -> int:
     # The worker's handlers (Celery's warm shutdown, for one) are the parent's business.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # The child keeps a core busy for the whole import; the API's requests (status polls above
+    # all) should not queue behind it for the CPU.
+    with contextlib.suppress(OSError):
+        os.nice(READER_NICENESS)
     try:
         for item in produce():
             writer.send_bytes(pickle.dumps((_ITEM, item), protocol=pickle.HIGHEST_PROTOCOL))
