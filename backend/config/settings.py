@@ -154,7 +154,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads are streamed to disk by Django's temporary-file handler, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["config.uploads.LargeChunkTemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
