@@ -117,7 +117,8 @@ class PostgresCopyLoader:
         columns = [qn(_column(f)) for f in model_fields]
         keys = [qn(_column(meta.get_field(name))) for name in target.key_fields]
         workspace_column = qn(_column(meta.get_field("workspace")))
-        # Direct COPY and staging take the same text: provenance columns first, then the values.
+        # Direct COPY and staging take the same text: row number, values, then the constant
+        # provenance columns.
         workspace_type = meta.get_field("workspace").target_field.rel_db_type(connection)  # type: ignore[union-attr]
         stage_columns = ", ".join(
             [
@@ -135,8 +136,8 @@ class PostgresCopyLoader:
         )
         column_list = ", ".join(columns)
         self.copy_sql = (
-            f"COPY {self.stage} ({workspace_column}, source_job_id, _row, created_at, updated_at, "
-            f"{column_list}) FROM STDIN WITH (FORMAT csv)"
+            f"COPY {self.stage} (_row, {column_list}, {workspace_column}, source_job_id, created_at, updated_at) "
+            f"FROM STDIN WITH (FORMAT csv)"
         )
         insert = (
             f"INSERT INTO {self.table} AS t ({workspace_column}, {column_list}, source_job_id, "
@@ -160,8 +161,8 @@ class PostgresCopyLoader:
         # the policy); a unique violation rolls back to a savepoint and the batch takes the
         # staging path, which classifies each row.
         self.direct_copy_sql = (
-            f"COPY {self.table} ({workspace_column}, source_job_id, source_row_number, created_at, updated_at, "
-            f"{column_list}) FROM STDIN WITH (FORMAT csv)"
+            f"COPY {self.table} (source_row_number, {column_list}, {workspace_column}, source_job_id, "
+            f"created_at, updated_at) FROM STDIN WITH (FORMAT csv)"
         )
         self.direct = True
         join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
@@ -175,11 +176,12 @@ class PostgresCopyLoader:
     def prepare(self, rows: Sequence[ValidRow]) -> CopyRows:
         target = self.target
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        # The constant columns as text once per batch: formatting a UUID and a timestamp per row
-        # cost more than the rest of the row.
-        workspace, job, stamp = str(target.workspace_id), str(target.job_id), timezone.now().isoformat()
-        writer.writerows((workspace, job, row_number, stamp, stamp, *values) for row_number, values in rows)
+        # The constant columns end every line, so they are formatted once per batch, as the line
+        # terminator: half the time of writing them as fields of each row.
+        stamp = timezone.now().isoformat()
+        constants = f",{target.workspace_id},{target.job_id},{stamp},{stamp}\n"
+        writer = csv.writer(buffer, lineterminator=constants)
+        writer.writerows((row_number, *values) for row_number, values in rows)
         return CopyRows(text=buffer.getvalue(), row_numbers=[row_number for row_number, _ in rows])
 
     def load(self, prepared: CopyRows) -> LoadOutcome:
