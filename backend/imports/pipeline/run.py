@@ -40,13 +40,29 @@ class PipelineFailure(Exception):
         self.message = message
 
 
+# Joins the fields of a batch's valid rows into one text. Valid rows hold no NUL (the validator
+# rejects it), and every valid row has the header's number of fields, so the text splits back.
+_FIELD_SEPARATOR = "\x00"
+
+
 @dataclass
 class _Batch:
     # The valid rows as the loader's ``prepare`` made them (COPY text for PostgreSQL).
     rows: Any
-    # Kept so a row the table refuses can still be stored as it was written.
-    fields_by_row: dict[int, list[str]]
+    # The fields of the valid rows, kept so a row the table refuses can still be stored as it was
+    # written. One text, not a list per row: far cheaper to hand from the reader process.
+    valid_row_numbers: list[int]
+    valid_fields: str
+    width: int
     result: BatchResult
+
+    by_row: dict[int, list[str]] | None = None
+
+    def fields_of(self, row_number: int) -> list[str]:
+        if self.by_row is None:
+            fields, width = self.valid_fields.split(_FIELD_SEPARATOR), self.width
+            self.by_row = {row: fields[i * width : (i + 1) * width] for i, row in enumerate(self.valid_row_numbers)}
+        return self.by_row[row_number]
 
 
 def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
@@ -91,7 +107,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 expected_checkpoint=checkpoint,
                 loader=loader,
                 prepared_rows=batch.rows,
-                raw_text=lambda row: record_to_text(batch.fields_by_row[row], delimiter),
+                raw_text=lambda row: record_to_text(batch.fields_of(row), delimiter),
                 result=batch.result,
                 max_stored_errors=settings.IMPORT_MAX_STORED_ERRORS,
             )
@@ -101,9 +117,8 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
 
         def batches() -> Iterator[_Batch]:
             """The file after the checkpoint, cut into batches of ``batch_size`` records."""
-            prepare = loader.prepare
             valid: list[ValidRow] = []
-            fields_by_row: dict[int, list[str]] = {}
+            valid_fields: list[str] = []
             keys: dict[tuple[Any, ...], int] = {}
             result = BatchResult()
             size = 0
@@ -121,17 +136,26 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                         if first is None:
                             keys[key] = row_number
                             valid.append((row_number, values))
-                            fields_by_row[row_number] = fields
+                            valid_fields += fields
                         else:
                             errors = {key_column: [f"duplicate {key_label} in this file (first at row {first})"]}
                     if errors is not None:
                         raw = record_to_text(fields, delimiter)
                         result.reject(RejectedRow(row_number=row_number, raw_data=raw, errors=errors))
                 if size >= batch_size:
-                    yield _Batch(rows=prepare(valid), fields_by_row=fields_by_row, result=result)
-                    valid, fields_by_row, keys, result, size = [], {}, {}, BatchResult(), 0
+                    yield seal(valid, valid_fields, result)
+                    valid, valid_fields, keys, result, size = [], [], {}, BatchResult(), 0
             if size or result.last_row:
-                yield _Batch(rows=prepare(valid), fields_by_row=fields_by_row, result=result)
+                yield seal(valid, valid_fields, result)
+
+        def seal(valid: list[ValidRow], valid_fields: list[str], result: BatchResult) -> _Batch:
+            return _Batch(
+                rows=loader.prepare(valid),
+                valid_row_numbers=[row_number for row_number, _ in valid],
+                valid_fields=_FIELD_SEPARATOR.join(valid_fields),
+                width=validator.width,
+                result=result,
+            )
 
         def total_count() -> None:
             if job.total_rows is None:

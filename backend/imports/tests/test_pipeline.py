@@ -298,3 +298,14 @@ def test_a_file_deleted_from_storage_fails_the_job_with_a_reason(make_job):
     job = import_job_process(job_id=job.pk)
     assert (job.status, job.failure_reason) == (ImportJob.Status.FAILED, "file_missing")
     assert job.error_message
+
+
+def test_a_row_the_table_refuses_is_stored_as_it_was_written(run_import, settings):
+    settings.IMPORT_BATCH_SIZE = 2
+    run_import(f"title,author,isbn\nFirst,Ann,{isbn(1)}\n".encode())
+    content = f'title,author,isbn\nNew,Bob,{isbn(2)}\nOther,Cy,{isbn(3)}\n  Again ,"Dee, D",{isbn(1)}\n'
+    job = run_import(content.encode())
+    assert (job.created_rows, job.failed_rows) == (2, 1)
+    error = ImportRowError.objects.get(job=job)
+    assert (error.row_number, error.raw_data) == (4, f'  Again ,"Dee, D",{isbn(1)}')
+    assert error.errors == {"isbn": [f"isbn {isbn(1)} already exists"]}
