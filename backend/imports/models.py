@@ -86,7 +86,10 @@ class ImportJob(models.Model):
 class ImportRowError(models.Model):
     """A rejected record: where it was, what it said, and why it was refused."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    # No database constraint, as on the datasets' workspace: PostgreSQL checked it for every
+    # stored error at commit. Only the worker writes row errors, for its own job, and deleting
+    # a job (or its workspace) goes through the ORM, whose CASCADE deletes them just the same.
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors", db_constraint=False)
     row_number = models.PositiveIntegerField()
     raw_data = models.TextField()
     # {column: [messages]}; problems with the whole record sit under "__all__".

@@ -309,3 +309,16 @@ def test_a_row_the_table_refuses_is_stored_as_it_was_written(run_import, setting
     error = ImportRowError.objects.get(job=job)
     assert (error.row_number, error.raw_data) == (4, f'  Again ,"Dee, D",{isbn(1)}')
     assert error.errors == {"isbn": [f"isbn {isbn(1)} already exists"]}
+
+
+def test_deleting_a_job_or_its_workspace_deletes_its_row_errors(run_import, workspace):
+    bad = b"title,author,isbn\n,Ann,123\n"
+    first, second = run_import(bad), run_import(bad)
+    assert ImportRowError.objects.filter(job__in=[first, second]).count() == 2
+
+    first.delete()
+    assert not ImportRowError.objects.filter(job_id=first.pk).exists()
+    assert ImportRowError.objects.filter(job_id=second.pk).count() == 1
+
+    workspace.delete()
+    assert not ImportRowError.objects.exists()
