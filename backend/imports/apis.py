@@ -107,6 +107,9 @@ class ImportJobDetailOutputSerializer(ImportJobOutputSerializer):
 
     @extend_schema_field(RowErrorOutputSerializer(many=True))
     def get_errors_preview(self, job: ImportJob) -> list[dict[str, Any]]:
+        # Pages poll this every second during an import; most jobs store no error, so no query.
+        if not job.stored_errors:
+            return []
         preview = import_row_error_list(job=job)[:ERRORS_PREVIEW]
         return RowErrorOutputSerializer(preview, many=True).data  # type: ignore[return-value]
 
