@@ -42,7 +42,9 @@ export async function openSession(name) {
       await page.screenshot({ path: file, fullPage: true });
       return file;
     },
+    /** Close the browser, first printing any uncaught page errors so a failure shows them. */
     async close() {
+      if (consoleErrors.length) console.log(`${name}: page errors:`, consoleErrors);
       await browser.close();
     },
   };

@@ -45,10 +45,7 @@ describe('map a missing required column in the page', () => {
   });
 
   after(async () => {
-    if (session) {
-      if (session.consoleErrors.length) console.log('page errors:', session.consoleErrors);
-      await session.close();
-    }
+    await session?.close();
   });
 
   step('refuses a file that is not a .csv', async () => {

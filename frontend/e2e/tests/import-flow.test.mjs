@@ -64,10 +64,7 @@ describe('import a file with good and bad rows', () => {
   });
 
   after(async () => {
-    if (session) {
-      if (session.consoleErrors.length) console.log('page errors:', session.consoleErrors);
-      await session.close();
-    }
+    await session?.close();
   });
 
   step('1. signs up a new user', async () => {

@@ -37,10 +37,7 @@ describe('a large file', () => {
   });
 
   after(async () => {
-    if (session) {
-      if (session.consoleErrors.length) console.log('page errors:', session.consoleErrors);
-      await session.close();
-    }
+    await session?.close();
   });
 
   step('imports 20 000 rows and shows the final counts', async () => {

@@ -1,17 +1,20 @@
 import { Button } from '@/components/ui/button';
 
+/** What every paginated endpoint answers besides its results. */
+export type PageInfo = { count: number; previous?: string | null; next?: string | null };
+
 export type PaginationProps = {
   page: number;
   pageSize: number;
-  count: number;
-  hasPrevious: boolean;
-  hasNext: boolean;
+  data: PageInfo;
   onPage: (page: number) => void;
   label: string;
 };
 
-/** Previous page / Next page buttons with "x–y of n". */
-export function Pagination({ page, pageSize, count, hasPrevious, hasNext, onPage, label }: PaginationProps) {
+/** Previous page / Next page buttons with "x–y of n"; nothing when everything fits on page 1. */
+export function Pagination({ page, pageSize, data, onPage, label }: PaginationProps) {
+  const { count } = data;
+  if (count <= pageSize && page === 1) return null;
   const first = count === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(count, page * pageSize);
   return (
@@ -20,10 +23,10 @@ export function Pagination({ page, pageSize, count, hasPrevious, hasNext, onPage
         {count === 0 ? 'None' : `${first}–${last} of ${count}`}
       </span>
       <div className="pagination-buttons">
-        <Button variant="secondary" size="sm" disabled={!hasPrevious} onClick={() => onPage(page - 1)}>
+        <Button variant="secondary" size="sm" disabled={!data.previous} onClick={() => onPage(page - 1)}>
           Previous page
         </Button>
-        <Button variant="secondary" size="sm" disabled={!hasNext} onClick={() => onPage(page + 1)}>
+        <Button variant="secondary" size="sm" disabled={!data.next} onClick={() => onPage(page + 1)}>
           Next page
         </Button>
       </div>

@@ -77,17 +77,7 @@ export function BooksTable() {
               )}
             </tbody>
           </Table>
-          {data.count > PAGE_SIZE ? (
-            <Pagination
-              label="Books pages"
-              page={page}
-              pageSize={PAGE_SIZE}
-              count={data.count}
-              hasPrevious={Boolean(data.previous)}
-              hasNext={Boolean(data.next)}
-              onPage={setPage}
-            />
-          ) : null}
+          <Pagination label="Books pages" page={page} pageSize={PAGE_SIZE} data={data} onPage={setPage} />
         </>
       ) : null}
     </div>

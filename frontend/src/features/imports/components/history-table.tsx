@@ -96,17 +96,7 @@ export function HistoryTable() {
               )}
             </tbody>
           </Table>
-          {data.count > PAGE_SIZE ? (
-            <Pagination
-              label="History pages"
-              page={page}
-              pageSize={PAGE_SIZE}
-              count={data.count}
-              hasPrevious={Boolean(data.previous)}
-              hasNext={Boolean(data.next)}
-              onPage={setPage}
-            />
-          ) : null}
+          <Pagination label="History pages" page={page} pageSize={PAGE_SIZE} data={data} onPage={setPage} />
         </>
       ) : null}
     </div>

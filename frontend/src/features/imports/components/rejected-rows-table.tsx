@@ -81,17 +81,7 @@ export function RejectedRows({ jobId, version, pageSize = 50 }: RejectedRowsProp
           ))}
         </tbody>
       </Table>
-      {data.count > pageSize || page > 1 ? (
-        <Pagination
-          label="Rejected rows pages"
-          page={page}
-          pageSize={pageSize}
-          count={data.count}
-          hasPrevious={Boolean(data.previous)}
-          hasNext={Boolean(data.next)}
-          onPage={setPage}
-        />
-      ) : null}
+      <Pagination label="Rejected rows pages" page={page} pageSize={pageSize} data={data} onPage={setPage} />
     </div>
   );
 }
