@@ -27,8 +27,9 @@ class WorkspaceApiKeyAuthentication(authentication.BaseAuthentication):
             api_key = cast(WorkspaceAPIKey, WorkspaceAPIKey.objects.get_from_key(key))
         except WorkspaceAPIKey.DoesNotExist:
             raise exceptions.AuthenticationFailed("Invalid API key.") from None
-        if api_key.has_expired or api_key.revoked:
-            raise exceptions.AuthenticationFailed("This API key has been revoked or has expired.")
+        # Revoked keys are not usable keys: get_from_key has already refused them above.
+        if api_key.has_expired:
+            raise exceptions.AuthenticationFailed("This API key has expired.")
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
             WorkspaceAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
