@@ -58,6 +58,8 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "on_conflict",
             "delimiter",
             "encoding",
+            "timezone",
+            "sha256",
             "total_rows",
             "processed_rows",
             "created_rows",
@@ -130,7 +132,17 @@ class ImportJobListCreateApi(APIView):
         )
         delimiter = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
         encoding = serializers.CharField(required=False, allow_blank=True, max_length=50)
-        on_conflict = serializers.ChoiceField(choices=ImportJob.OnConflict.choices, required=False)
+        on_conflict = serializers.ChoiceField(
+            choices=ImportJob.OnConflict.choices,
+            required=False,
+            help_text="What to do with a row whose key is stored already; defaults to the dataset's policy.",
+        )
+        timezone = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=64,
+            help_text="IANA zone of date-times written without one (e.g. Asia/Dubai); defaults to the dataset's.",
+        )
 
     @extend_schema(
         operation_id="imports_list",
@@ -170,6 +182,7 @@ class ImportJobListCreateApi(APIView):
             delimiter=values.get("delimiter") or None,
             encoding=values.get("encoding") or None,
             on_conflict=values.get("on_conflict"),
+            timezone=values.get("timezone") or None,
         )
         return Response(ImportJobDetailOutputSerializer(job).data, status=status.HTTP_201_CREATED)
 

@@ -36,12 +36,16 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to=import_file_path, max_length=500)
     original_filename = models.CharField(max_length=500)
     file_size = models.BigIntegerField(default=0)
+    # Of the file as uploaded: tells a file already imported (feeds skip those).
+    sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     # How to read it, decided at upload.
     encoding = models.CharField(max_length=50, default="utf-8")
     delimiter = models.CharField(max_length=1, default=",")
     on_conflict = models.CharField(max_length=10, choices=OnConflict.choices, default=OnConflict.ERROR)
     column_mapping = models.JSONField(default=dict, blank=True)
+    # IANA zone of date-times written without one; empty means the dataset's own.
+    timezone = models.CharField(max_length=64, blank=True, default="")
     headers = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
+import zoneinfo
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
@@ -56,6 +58,8 @@ def import_job_create(
     delimiter: str | None = None,
     encoding: str | None = None,
     on_conflict: str | None = None,
+    timezone: str | None = None,
+    sha256: str | None = None,
     enqueue: bool = True,
 ) -> ImportJob:
     """Check an upload, store it and queue its job. On any refusal nothing is left behind.
@@ -78,9 +82,12 @@ def import_job_create(
         )
     if not file.size:
         raise _invalid("file", "The file is empty.", code="empty_file")
-    policy = on_conflict or ImportJob.OnConflict.ERROR
-    if policy not in ImportJob.OnConflict.values:
-        raise _invalid("on_conflict", f"Must be one of {', '.join(ImportJob.OnConflict.values)}; got {policy!r}.")
+    policy = on_conflict or target.on_conflict_default
+    if policy not in target.on_conflict_choices:
+        raise _invalid(
+            "on_conflict", f"Must be one of {', '.join(target.on_conflict_choices)} for {target.name}; got {policy!r}."
+        )
+    zone = timezone_validate(timezone)
     if delimiter and (len(delimiter) != 1 or delimiter in '"\r\n'):
         names = {"\t": "tab"}
         shown = ", ".join(repr(names.get(d, d)) for d in CANDIDATE_DELIMITERS)
@@ -94,7 +101,9 @@ def import_job_create(
         file_size=file.size or 0,
         on_conflict=policy,
         column_mapping=mapping,
+        timezone=zone,
     )
+    job.sha256 = sha256 or _sha256(file)
     job.file.save(original_name, file, save=False)
     try:
         _inspect_stored_file(job=job, requested_encoding=encoding, requested_delimiter=delimiter)
@@ -106,6 +115,26 @@ def import_job_create(
         job.file.delete(save=False)
         raise
     return job
+
+
+def timezone_validate(name: str | None) -> str:
+    """An IANA zone name as given, or "" for none; anything else is a 400 naming the field."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _invalid("timezone", f"Unknown time zone {name!r}; use an IANA name such as Asia/Dubai or UTC.") from None
+    return name
+
+
+def _sha256(file: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 def _inspect_stored_file(*, job: ImportJob, requested_encoding: str | None, requested_delimiter: str | None) -> None:
@@ -160,14 +189,30 @@ def import_job_enqueue(*, job: ImportJob) -> None:
         import_job_fail(job_id=job.pk, reason="queue_unavailable", message=f"The job could not be queued: {exc}")
 
 
+def import_job_finish(
+    *, job_id: uuid.UUID | str, status: str, reason: str = "", message: str = "", from_statuses: Any = None
+) -> bool:
+    """Move a job to a terminal status: the one place every job ends, whatever ends it.
+
+    Only a job that is not final yet moves (``from_statuses`` narrows that further), so a job
+    ends once; returns whether this call ended it.
+    """
+    assert status in ImportJob.FINAL_STATUSES, status
+    now = timezone.now()
+    jobs = ImportJob.objects.filter(pk=job_id).exclude(status__in=ImportJob.FINAL_STATUSES)
+    if from_statuses is not None:
+        jobs = jobs.filter(status__in=from_statuses)
+    fields: dict[str, Any] = {"status": status, "finished_at": now, "updated_at": now}
+    if status == ImportJob.Status.FAILED:
+        fields.update(failure_reason=reason, error_message=message[:5000])
+    ended = jobs.update(**fields) == 1
+    if ended:
+        logger.info("import job %s %s%s", job_id, status, f" ({reason})" if reason else "")
+    return ended
+
+
 def import_job_fail(*, job_id: uuid.UUID | str, reason: str, message: str) -> None:
-    ImportJob.objects.filter(pk=job_id).exclude(status__in=ImportJob.FINAL_STATUSES).update(
-        status=ImportJob.Status.FAILED,
-        failure_reason=reason,
-        error_message=message[:5000],
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    import_job_finish(job_id=job_id, status=ImportJob.Status.FAILED, reason=reason, message=message)
 
 
 def import_job_cancel(*, job: ImportJob) -> ImportJob:
@@ -176,10 +221,7 @@ def import_job_cancel(*, job: ImportJob) -> ImportJob:
         raise ApplicationError(
             f"The job is already {job.status}.", code="job_final", status_code=status.HTTP_409_CONFLICT
         )
-    now = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).exclude(status__in=ImportJob.FINAL_STATUSES).update(
-        status=ImportJob.Status.CANCELLED, finished_at=now, updated_at=now
-    )
+    import_job_finish(job_id=job.pk, status=ImportJob.Status.CANCELLED)
     job.refresh_from_db()
     return job
 
@@ -203,9 +245,6 @@ def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResu
     except ApplicationError as error:
         import_job_fail(job_id=job.pk, reason=error.code, message=error.message)
     else:
-        now = timezone.now()
-        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PROCESSING).update(
-            status=ImportJob.Status.COMPLETED, finished_at=now, updated_at=now
-        )
+        import_job_finish(job_id=job.pk, status=ImportJob.Status.COMPLETED, from_statuses=[ImportJob.Status.PROCESSING])
     job.refresh_from_db()
     return job

@@ -16,7 +16,9 @@ HEADERS = ["title", "author", "isbn", "publication_year"]
 
 def validate(title="T", author="A", isbn="9780306406157", year=""):
     resolution = columns_resolve(dataset=books, headers=HEADERS, column_mapping={})
-    validator = RowValidator(dataset=books, resolution=resolution, headers=HEADERS, encoding="utf-8")
+    validator = RowValidator(
+        dataset=books, resolution=resolution, headers=HEADERS, encoding="utf-8", options=books.parse_options()
+    )
     return validator([title, author, isbn, year])
 
 

@@ -65,6 +65,10 @@ class Loader(Protocol):
 
     def load(self, prepared: Any) -> LoadOutcome: ...
 
+    def close(self) -> None:
+        """Release what the loader keeps on the connection between batches."""
+        ...
+
 
 @dataclass(frozen=True)
 class LoadTarget:
@@ -75,23 +79,35 @@ class LoadTarget:
 
     @property
     def fields(self) -> list[str]:
+        """The model fields of the values, in the dataset's column order."""
         return [c.model_field for c in self.dataset.columns]
 
     @property
+    def constant_fields(self) -> list[str]:
+        return list(self.dataset.constants)
+
+    @property
     def key_fields(self) -> list[str]:
-        return [self.dataset.column(k).model_field for k in self.dataset.key_columns]
+        return [self.dataset.key_field(k) for k in self.dataset.key_columns]
 
     def key_positions(self) -> list[int]:
         names = [c.name for c in self.dataset.columns]
-        return [names.index(k) for k in self.dataset.key_columns]
+        return [names.index(k) for k in self.dataset.file_key_columns]
 
     def conflict_errors(self, *, key: tuple[Any, ...], other_job: uuid.UUID | None, other_row: int | None) -> Errors:
-        column = self.dataset.key_columns[0]
-        label = "/".join(self.dataset.key_columns)
+        columns = self.dataset.file_key_columns
+        label = "/".join(columns)
         shown = "/".join(str(k) for k in key)
         if other_job == self.job_id:
-            return {column: [f"duplicate {label} in this file (first at row {other_row})"]}
-        return {column: [f"{label} {shown} already exists"]}
+            return {columns[0]: [f"duplicate {label} in this file (first at row {other_row})"]}
+        return {columns[0]: [f"{label} {shown} already exists"]}
+
+
+def _copy_csv_fields(values: Sequence[Any]) -> str:
+    """Values as the fields of one CSV line (no terminator), the way COPY reads them."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
 
 
 def _column(model_field: Any) -> str:
@@ -112,13 +128,18 @@ class PostgresCopyLoader:
         meta = model._meta
         qn = connection.ops.quote_name
         self.table = qn(meta.db_table)
-        self.stage = qn(f"intake_stage_{meta.db_table}")
+        # Per job: several datasets may load into one table with different columns, and one
+        # connection serves job after job, so a stage shared by table name would be reused with
+        # another dataset's shape. Dropped when the job's run ends (``close``).
+        self.stage = qn(f"intake_stage_{target.job_id.hex}")
         model_fields: list[Any] = [meta.get_field(name) for name in target.fields]
-        columns = [qn(_column(f)) for f in model_fields]
+        constant_fields: list[Any] = [meta.get_field(name) for name in target.constant_fields]
+        value_columns = [qn(_column(f)) for f in model_fields]
+        constant_columns = [qn(_column(f)) for f in constant_fields]
         keys = [qn(_column(meta.get_field(name))) for name in target.key_fields]
         workspace_column = qn(_column(meta.get_field("workspace")))
         # Direct COPY and staging take the same text: row number, values, then the constant
-        # provenance columns.
+        # columns (the dataset's, then provenance).
         workspace_type = meta.get_field("workspace").target_field.rel_db_type(connection)  # type: ignore[union-attr]
         stage_columns = ", ".join(
             [
@@ -127,14 +148,16 @@ class PostgresCopyLoader:
                 "_row integer NOT NULL",
                 "created_at timestamp with time zone",
                 "updated_at timestamp with time zone",
-                *(f"{qn(_column(f))} {f.db_type(connection)}" for f in model_fields),
+                *(f"{qn(_column(f))} {f.db_type(connection)}" for f in [*model_fields, *constant_fields]),
             ]
         )
         # ON COMMIT DELETE ROWS empties the stage at the end of every batch transaction.
         self.create_stage_sql = (
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} ({stage_columns}) ON COMMIT DELETE ROWS"
         )
+        columns = [*value_columns, *constant_columns]
         column_list = ", ".join(columns)
+        self.constants_text = _copy_csv_fields(list(target.dataset.constants.values()))
         self.copy_sql = (
             f"COPY {self.stage} (_row, {column_list}, {workspace_column}, source_job_id, created_at, updated_at) "
             f"FROM STDIN WITH (FORMAT csv)"
@@ -166,12 +189,25 @@ class PostgresCopyLoader:
         )
         self.direct = True
         join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        file_keys = [qn(_column(meta.get_field(name))) for name in target.fields if name in self._file_key_fields()]
+        # Whether the stored row holds the same values: a file's identical repeat of a row is
+        # skipped where the dataset says so.
+        same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in columns)
         # The keys come from the stage, so the loading side needs no values of the batch.
         self.conflicts_sql = (
-            f"SELECT s._row, t.source_job_id, t.source_row_number, {', '.join(f's.{k}' for k in keys)} "
+            f"SELECT s._row, t.source_job_id, t.source_row_number, ({same}), "
+            f"{', '.join(f's.{k}' for k in file_keys)} "
             f"FROM {self.stage} s LEFT JOIN {self.table} t ON t.{workspace_column} = %(workspace)s AND {join} "
             f"WHERE s._row = ANY(%(rows)s)"
         )
+
+    def _file_key_fields(self) -> list[str]:
+        dataset = self.target.dataset
+        return [dataset.key_field(k) for k in dataset.file_key_columns]
+
+    def close(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
 
     def prepare(self, rows: Sequence[ValidRow]) -> CopyRows:
         target = self.target
@@ -179,7 +215,8 @@ class PostgresCopyLoader:
         # The constant columns end every line, so they are formatted once per batch, as the line
         # terminator: half the time of writing them as fields of each row.
         stamp = timezone.now().isoformat()
-        constants = f",{target.workspace_id},{target.job_id},{stamp},{stamp}\n"
+        dataset_constants = f",{self.constants_text}" if self.constants_text else ""
+        constants = f"{dataset_constants},{target.workspace_id},{target.job_id},{stamp},{stamp}\n"
         writer = csv.writer(buffer, lineterminator=constants)
         writer.writerows((row_number, *values) for row_number, values in rows)
         return CopyRows(text=buffer.getvalue(), row_numbers=[row_number for row_number, _ in rows])
@@ -222,10 +259,14 @@ class PostgresCopyLoader:
             done = {row for row, _ in written}
             left = [row_number for row_number in prepared.row_numbers if row_number not in done]
             cursor.execute(self.conflicts_sql, {**params, "rows": left})
-            conflicts = {row: (job, first, tuple(key)) for row, job, first, *key in cursor.fetchall()}
+            conflicts = {row: (job, first, same, tuple(key)) for row, job, first, same, *key in cursor.fetchall()}
+        skip_identical = target.dataset.skip_identical_rows
         for row_number in left:
-            other_job, other_row, key = conflicts[row_number]
-            if target.on_conflict == "skip" and other_job != target.job_id:
+            other_job, other_row, same, key = conflicts[row_number]
+            if other_job != target.job_id and target.on_conflict == "skip":
+                outcome.skipped += 1
+                continue
+            if other_job == target.job_id and same and skip_identical:
                 outcome.skipped += 1
                 continue
             outcome.rejected[row_number] = target.conflict_errors(key=key, other_job=other_job, other_row=other_row)
@@ -240,19 +281,24 @@ class OrmLoader:
     def prepare(self, rows: Sequence[ValidRow]) -> Sequence[ValidRow]:
         return rows
 
+    def close(self) -> None:
+        pass
+
     def load(self, prepared: Sequence[ValidRow]) -> LoadOutcome:
         rows = prepared
         outcome = LoadOutcome()
         if not rows:
             return outcome
         target = self.target
-        fields, key_fields, key_positions = target.fields, target.key_fields, target.key_positions()
+        fields, key_positions = target.fields, target.key_positions()
+        file_key_fields = [target.dataset.key_field(k) for k in target.dataset.file_key_columns]
+        constants = dict(target.dataset.constants)
         stored = {
-            tuple(found[f] for f in key_fields): found
+            tuple(found[f] for f in file_key_fields): found
             for condition in self._key_conditions(rows)
-            for found in self.model.objects.filter(workspace_id=target.workspace_id)  # type: ignore[attr-defined]
+            for found in self.model.objects.filter(workspace_id=target.workspace_id, **constants)  # type: ignore[attr-defined]
             .filter(condition)
-            .values("pk", "source_job_id", "source_row_number", *key_fields)
+            .values("pk", "source_job_id", "source_row_number", *fields)
         }
         now = timezone.now()
         to_create, to_update = [], []
@@ -267,6 +313,7 @@ class OrmLoader:
                         source_job_id=target.job_id,
                         source_row_number=row_number,
                         **data,
+                        **constants,
                     )
                 )
             elif existing["source_job_id"] != target.job_id and target.on_conflict == "skip":
@@ -279,8 +326,15 @@ class OrmLoader:
                         source_row_number=row_number,
                         updated_at=now,
                         **data,
+                        **constants,
                     )
                 )
+            elif (
+                existing["source_job_id"] == target.job_id
+                and target.dataset.skip_identical_rows
+                and all(existing[f] == data[f] for f in fields)
+            ):
+                outcome.skipped += 1
             else:
                 outcome.rejected[row_number] = target.conflict_errors(
                     key=key, other_job=existing["source_job_id"], other_row=existing["source_row_number"]
@@ -295,7 +349,9 @@ class OrmLoader:
 
     def _key_conditions(self, rows: Sequence[ValidRow]) -> list[Q]:
         """Conditions matching the stored rows of the batch's keys, in chunks SQLite accepts."""
-        key_fields, key_positions = self.target.key_fields, self.target.key_positions()
+        dataset = self.target.dataset
+        key_fields = [dataset.key_field(k) for k in dataset.file_key_columns]
+        key_positions = self.target.key_positions()
         if len(key_fields) == 1:
             keys = [values[key_positions[0]] for _, values in rows]
             return [Q(**{f"{key_fields[0]}__in": keys[i : i + 900]}) for i in range(0, len(keys), 900)]

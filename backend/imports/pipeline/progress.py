@@ -36,8 +36,13 @@ def batch_commit(
     raw_text: Callable[[int], str],
     result: BatchResult,
     max_stored_errors: int,
+    after_load: Callable[[], None] | None = None,
 ) -> int:
-    """Load one batch and record its outcome; returns the new checkpoint."""
+    """Load one batch and record its outcome; returns the new checkpoint.
+
+    ``after_load`` runs in the same transaction once the rows are in the table, so what a
+    dataset derives from them commits, or rolls back, with the rows and the checkpoint.
+    """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A batch is atomic (rows, row errors, counters, checkpoint), so losing the last
@@ -55,6 +60,8 @@ def batch_commit(
             raise JobStopped("another run of this job has moved its checkpoint")
 
         outcome = loader.load(prepared_rows)
+        if after_load is not None:
+            after_load()
         result.add(RowOutcome.CREATED, outcome.created)
         result.add(RowOutcome.UPDATED, outcome.updated)
         result.add(RowOutcome.SKIPPED, outcome.skipped)

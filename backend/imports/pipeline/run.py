@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 
-from datasets.registry import dataset_get
+from datasets.registry import BatchLoaded, dataset_get
 from imports.models import ImportJob
 from imports.pipeline.counting import records_count
 from imports.pipeline.loading import LoadTarget, PostgresCopyLoader, ValidRow, loader_for
@@ -25,7 +26,7 @@ from imports.pipeline.reading import (
     record_to_text,
     records_iter,
 )
-from imports.pipeline.results import RECORD, BatchResult, RejectedRow
+from imports.pipeline.results import RECORD, BatchResult, RejectedRow, RowOutcome
 from imports.pipeline.validating import RowValidator
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class _Batch:
     valid_fields: str
     width: int
     result: BatchResult
+    # Per valid row, the values the dataset's batch hook reads (empty when it has none).
+    hook_values: list[tuple[Any, ...]]
 
     by_row: dict[int, list[str]] | None = None
 
@@ -89,17 +92,34 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 f"Required columns are missing: {', '.join(resolution.missing)}. "
                 f"Headers found: {', '.join(header.names)}.",
             )
-        validator = RowValidator(dataset=dataset, resolution=resolution, headers=header.names, encoding=fmt.encoding)
+        validator = RowValidator(
+            dataset=dataset,
+            resolution=resolution,
+            headers=header.names,
+            encoding=fmt.encoding,
+            options=dataset.parse_options(timezone=job.timezone),
+        )
         loader = loader_for(
             LoadTarget(dataset=dataset, workspace_id=job.workspace_id, job_id=job.pk, on_conflict=job.on_conflict)
         )
         batch_size = settings.IMPORT_BATCH_SIZE
         validate = validator.validate
         key_of = validator.key_function()
+        hook = dataset.after_batch
+        hook_of = validator.hook_function() if hook is not None else None
+        skip_identical = dataset.skip_identical_rows
         checkpoint = job.checkpoint_row
         delimiter = fmt.delimiter
-        key_label = "/".join(dataset.key_columns)
-        key_column = dataset.key_columns[0]
+        key_label = "/".join(dataset.file_key_columns)
+        key_column = dataset.file_key_columns[0]
+
+        def after_load_of(batch: _Batch) -> Any:
+            if hook is None or not batch.hook_values:
+                return None
+            loaded = BatchLoaded(
+                dataset=dataset, workspace_id=job.workspace_id, job_id=job.pk, hook_values=batch.hook_values
+            )
+            return lambda: hook(loaded)
 
         def commit(batch: _Batch) -> int:
             new_checkpoint = batch_commit(
@@ -110,6 +130,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 raw_text=lambda row: record_to_text(batch.fields_of(row), delimiter),
                 result=batch.result,
                 max_stored_errors=settings.IMPORT_MAX_STORED_ERRORS,
+                after_load=after_load_of(batch),
             )
             if on_batch is not None:
                 on_batch(batch.result)
@@ -119,7 +140,8 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
             """The file after the checkpoint, cut into batches of ``batch_size`` records."""
             valid: list[ValidRow] = []
             valid_fields: list[str] = []
-            keys: dict[tuple[Any, ...], int] = {}
+            # key -> (row number, values) of its first row in the batch
+            keys: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
             result = BatchResult()
             size = 0
             records = records_iter(path=path, fmt=fmt, header_row=header.row_number, after_row=checkpoint)
@@ -134,11 +156,13 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                         key = key_of(values)
                         first = keys.get(key)
                         if first is None:
-                            keys[key] = row_number
+                            keys[key] = (row_number, values)
                             valid.append((row_number, values))
                             valid_fields += fields
+                        elif skip_identical and first[1] == values:
+                            result.add(RowOutcome.SKIPPED)
                         else:
-                            errors = {key_column: [f"duplicate {key_label} in this file (first at row {first})"]}
+                            errors = {key_column: [f"duplicate {key_label} in this file (first at row {first[0]})"]}
                     if errors is not None:
                         raw = record_to_text(fields, delimiter)
                         result.reject(RejectedRow(row_number=row_number, raw_data=raw, errors=errors))
@@ -155,6 +179,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 valid_fields=_FIELD_SEPARATOR.join(valid_fields),
                 width=validator.width,
                 result=result,
+                hook_values=[hook_of(values) for _, values in valid] if hook_of is not None else [],
             )
 
         def total_count() -> None:
@@ -162,18 +187,29 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 job.total_rows = records_count(path=path, fmt=fmt)
                 ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
 
-        if isinstance(loader, PostgresCopyLoader) and settings.IMPORT_READER_PROCESS:
-            # Reading, validating and formatting (all Python) run in a child process while this
-            # one waits on PostgreSQL, so both cores work. The ORM loader stays serial. The
-            # child starts on the first batches while this process counts the file.
-            try:
-                with ChildReader(batches) as source:
-                    total_count()
-                    for batch in source:
-                        checkpoint = commit(batch)
-            except ReaderProcessFailure as failure:
-                raise PipelineFailure("reader_failed", str(failure)) from failure
-        else:
-            total_count()
-            for batch in batches():
-                checkpoint = commit(batch)
+        try:
+            if isinstance(loader, PostgresCopyLoader) and settings.IMPORT_READER_PROCESS:
+                # Reading, validating and formatting (all Python) run in a child process while
+                # this one waits on PostgreSQL, so both cores work. The ORM loader stays serial.
+                # The child starts on the first batches while this process counts the file.
+                try:
+                    with ChildReader(batches) as source:
+                        total_count()
+                        for batch in source:
+                            checkpoint = commit(batch)
+                except ReaderProcessFailure as failure:
+                    raise PipelineFailure("reader_failed", str(failure)) from failure
+            else:
+                total_count()
+                for batch in batches():
+                    checkpoint = commit(batch)
+        finally:
+            _loader_close(loader)
+
+
+def _loader_close(loader: Any) -> None:
+    # On a broken connection there is nothing left to release, and the job's own error matters.
+    try:
+        loader.close()
+    except DatabaseError:
+        logger.warning("could not release the loader's staging table", exc_info=True)

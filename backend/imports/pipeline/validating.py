@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from datasets.columns import CellError, text
+from datasets.columns import CellError, ParseOptions, parser_for_job, text
 from datasets.registry import Dataset
 from imports.pipeline.mapping import ColumnResolution
 from imports.pipeline.results import RECORD, Errors
@@ -39,7 +39,15 @@ class RowValidator:
     runs once per row of files with millions of rows.
     """
 
-    def __init__(self, *, dataset: Dataset, resolution: ColumnResolution, headers: list[str], encoding: str) -> None:
+    def __init__(
+        self,
+        *,
+        dataset: Dataset,
+        resolution: ColumnResolution,
+        headers: list[str],
+        encoding: str,
+        options: ParseOptions,
+    ) -> None:
         self.width = resolution.header_count
         self.encoding = encoding
         self.headers = headers
@@ -47,14 +55,16 @@ class RowValidator:
             _Cell(
                 name=c.name,
                 index=resolution.indexes.get(c.name),
-                parse=getattr(c.parse, "for_job", lambda p=c.parse: p)(),
+                parse=parser_for_job(c.parse, options),
                 required=c.required,
                 max_length=c.max_length,
             )
             for c in dataset.columns
         )
-        self.key_positions = tuple(i for i, c in enumerate(dataset.columns) if c.name in dataset.key_columns)
-        self.key_names = tuple(dataset.key_columns)
+        self.key_positions = tuple(i for i, c in enumerate(dataset.columns) if c.name in dataset.file_key_columns)
+        self.hook_positions = tuple(
+            next(i for i, c in enumerate(dataset.columns) if c.name == name) for name in dataset.hook_columns
+        )
         self.validate = self._compile()
 
     def _compile(self) -> Any:
@@ -114,10 +124,11 @@ class RowValidator:
 
     def key_function(self) -> Any:
         """``key`` as one flat function, for the per-row loop."""
-        namespace: dict[str, Any] = {}
-        items = "".join(f"values[{i}], " for i in self.key_positions)
-        exec(f"def key(values):\n    return ({items})", namespace)
-        return namespace["key"]
+        return _picker(self.key_positions)
+
+    def hook_function(self) -> Any:
+        """The values a dataset's batch hook needs from a row, as one flat function."""
+        return _picker(self.hook_positions)
 
     def _ragged(self, fields: list[str]) -> Errors:
         return {RECORD: [f"expected {self.width} fields, got {len(fields)}"]}
@@ -132,3 +143,10 @@ class RowValidator:
 
     def _unreadable(self, fields: list[str]) -> Errors:
         return {RECORD: [self._unreadable_message(fields)]}
+
+
+def _picker(positions: tuple[int, ...]) -> Any:
+    namespace: dict[str, Any] = {}
+    items = "".join(f"values[{i}], " for i in positions)
+    exec(f"def pick(values):\n    return ({items})", namespace)
+    return namespace["pick"]
