@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "datasets",
     "imports",
     "catalog",
+    "cards",
+    "feeds",
     "web",
 ]
 
@@ -172,6 +174,15 @@ IMPORT_READER_PROCESS = env.bool("IMPORT_READER_PROCESS", default=True)
 if IMPORT_BATCH_SIZE < 1:
     raise ImproperlyConfigured("IMPORT_BATCH_SIZE must be a positive integer.")
 
+# ---- Feeds ----------------------------------------------------------------------------------
+# Feed sources are folders under this root, never elsewhere (the API refuses any other path).
+FEEDS_ROOT = _path("FEEDS_ROOT", VAR_DIR / "feeds")
+FEEDS_ROOT.mkdir(parents=True, exist_ok=True)
+# Celery beat refreshes every enabled feed source this often; 0 turns polling off.
+FEEDS_POLL_MINUTES = env.int("FEEDS_POLL_MINUTES", default=0)
+if FEEDS_POLL_MINUTES < 0:
+    raise ImproperlyConfigured("FEEDS_POLL_MINUTES must be 0 (off) or a number of minutes.")
+
 # ---- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
@@ -198,6 +209,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+if FEEDS_POLL_MINUTES:
+    CELERY_BEAT_SCHEDULE["poll-feeds"] = {"task": "feeds.poll", "schedule": FEEDS_POLL_MINUTES * 60.0}
 
 # ---- HTTP API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -220,6 +234,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
+    # Several models have a "status"; each choice set keeps one stable name in the page's types.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "imports.models.ImportJob.Status",
+        "EventTypeEnum": "cards.models.EventType",
+    },
 }
 
 SIMPLE_JWT = {

@@ -35,3 +35,19 @@ def test_an_upload_is_imported_by_a_worker_on_the_embedded_defaults(celery_worke
     assert (job["total_rows"], job["created_rows"], job["failed_rows"]) == (251, 250, 1)
     assert Book.objects.count() == 250
     assert client.get("/api/health/").json()["status"] == "ok"
+
+
+def test_the_card_feeds_give_the_same_statuses_on_sqlite(run_import, workspace):
+    from cards.models import CardStatus
+    from tests.card_feeds import EXPECTED, FEEDS
+
+    for name, content in reversed(list(FEEDS.items())):
+        job = run_import(content, dataset=name, name=f"{name}.csv")
+        assert job.status == "completed", job.error_message
+    found = {
+        s.card_id: (s.status, s.status_at, s.mobile, s.anomaly, s.anomaly_reason, s.events_count)
+        for s in CardStatus.objects.all()
+    }
+    assert found == EXPECTED
+    again = [run_import(content, dataset=name, name=f"{name}.csv") for name, content in FEEDS.items()]
+    assert sum(j.skipped_rows for j in again) == 12

@@ -11,8 +11,22 @@ pytestmark = pytest.mark.django_db
 
 def test_datasets_list_and_detail_describe_the_schema(client):
     listing = client.get("/api/datasets/").json()
-    assert [d["name"] for d in listing] == ["books"]
+    assert [d["name"] for d in listing] == [
+        "books",
+        "card_delivered",
+        "card_delivery_exception",
+        "card_pickup",
+        "card_returned",
+    ]
     books = client.get("/api/datasets/books/").json()
+    assert (books["timezone"], books["on_conflict_default"]) == ("UTC", "error")
+    pickup = client.get("/api/datasets/card_pickup/").json()
+    assert pickup["key_columns"] == ["card_id", "event_type", "event_at"]
+    assert (pickup["timezone"], pickup["on_conflict_default"], pickup["on_conflict_choices"]) == (
+        "Asia/Dubai",
+        "skip",
+        ["skip", "error"],
+    )
     assert books["key_columns"] == ["isbn"]
     assert [c["name"] for c in books["columns"]] == ["title", "author", "isbn", "publication_year"]
     assert [c["required"] for c in books["columns"]] == [True, True, True, False]

@@ -241,3 +241,32 @@ def test_config_describes_limits_and_datasets(client, settings):
     author = next(c for c in books["columns"] if c["name"] == "author")
     assert author["aliases"] == ["authors", "author_name"]
     assert author["required"] is True
+
+
+def test_an_unknown_timezone_is_a_400_naming_the_field(upload):
+    response = upload(
+        b"ID,Card ID,User Mobile,Timestamp\n1,C,0585949014,13-11-2023 10:00\n",
+        dataset="card_pickup",
+        timezone="Mars/Olympus",
+    )
+    assert response.status_code == 400
+    assert "timezone" in response.json()["error"]["fields"]
+
+
+def test_a_policy_the_dataset_does_not_allow_is_a_400(upload):
+    response = upload(
+        b"ID,Card ID,User Mobile,Timestamp\n1,C,0585949014,13-11-2023 10:00\n",
+        dataset="card_pickup",
+        on_conflict="update",
+    )
+    assert response.status_code == 400
+    assert "on_conflict" in response.json()["error"]["fields"]
+
+
+def test_the_job_keeps_the_files_sha256_and_the_datasets_default_policy(upload):
+    import hashlib
+
+    content = b"ID,Card ID,User Mobile,Timestamp\n1,C,0585949014,13-11-2023 10:00\n"
+    body = upload(content, dataset="card_pickup").json()
+    assert body["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (body["on_conflict"], body["timezone"]) == ("skip", "")

@@ -88,6 +88,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cards/status/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where a card is: by its id, or by its holder's mobile (one mobile may hold several cards). */
+        get: operations["cards_status_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/config/": {
         parameters: {
             query?: never;
@@ -137,6 +154,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datasets/{name}/records/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["datasets_records_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/datasets/{name}/template.csv": {
         parameters: {
             query?: never;
@@ -145,6 +178,71 @@ export interface paths {
             cookie?: never;
         };
         get: operations["datasets_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feeds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["feeds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feeds/{feed}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["feeds_retrieve"];
+        put: operations["feeds_update"];
+        post?: never;
+        delete: operations["feeds_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feeds/{feed}/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["feeds_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/get-card-status/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same answer at the path partners' existing scripts call. */
+        get: operations["get_card_status_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -326,6 +424,35 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        CardEvent: {
+            event_type: components["schemas"]["EventTypeEnum"];
+            /** Format: date-time */
+            event_at: string;
+            mobile: string | null;
+            reason: string | null;
+            partner_row_id: string | null;
+            readonly dataset: string;
+            /** Format: uuid */
+            job_id: string | null;
+            row_number: number | null;
+        };
+        CardStatus: {
+            card_id: string;
+            status: components["schemas"]["EventTypeEnum"];
+            /** Format: date-time */
+            status_at: string;
+            mobile: string | null;
+            anomaly: boolean;
+            anomaly_reason: string;
+            events_count: number;
+            /** Format: date-time */
+            updated_at: string;
+            events: components["schemas"]["CardEvent"][] | null;
+        };
+        CardStatusList: {
+            count: number;
+            results: components["schemas"]["CardStatus"][];
+        };
         ColumnOutput: {
             name: string;
             label: string;
@@ -340,8 +467,70 @@ export interface components {
             label: string;
             description: string;
             key_columns: string[];
+            /** @description Zone of date-times written without one, unless an upload says. */
+            timezone: string;
+            on_conflict_default: string;
+            on_conflict_choices: string[];
             columns: components["schemas"]["ColumnOutput"][];
             readonly template_url: string;
+        };
+        DatasetRecord: {
+            id: number;
+            /** @description Column name -> stored value. */
+            readonly values: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            source_job_id: string | null;
+            source_row_number: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description * `pickup` - Picked up
+         *     * `delivery_exception` - Delivery exception
+         *     * `delivered` - Delivered
+         *     * `returned` - Returned
+         * @enum {string}
+         */
+        EventTypeEnum: "pickup" | "delivery_exception" | "delivered" | "returned";
+        FeedRefresh: {
+            feed: string;
+            jobs: components["schemas"]["ImportJobOutput"][];
+            skipped: components["schemas"]["FeedSkippedFile"][];
+            refused: components["schemas"]["FeedRefusedFile"][];
+        };
+        FeedRefusedFile: {
+            filename: string;
+            message: string;
+        };
+        FeedSkippedFile: {
+            filename: string;
+            sha256: string;
+            /** Format: uuid */
+            job_id: string;
+            reason: string;
+        };
+        FeedSource: {
+            feed: string;
+            folder: string;
+            /** @description Polled by the scheduler when FEEDS_POLL_MINUTES is set. */
+            enabled?: boolean;
+            /** Format: date-time */
+            last_refreshed_at?: string | null;
+            last_error?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        FeedSourceInputRequest: {
+            /** @description A folder under the server's FEEDS_ROOT. */
+            folder: string;
+            /** @default true */
+            enabled: boolean;
         };
         Health: {
             status: string;
@@ -363,7 +552,16 @@ export interface components {
             column_mapping?: string;
             delimiter?: string;
             encoding?: string;
+            /**
+             * @description What to do with a row whose key is stored already; defaults to the dataset's policy.
+             *
+             *     * `error` - Reject the row
+             *     * `skip` - Keep the stored row
+             *     * `update` - Overwrite the stored row
+             */
             on_conflict?: components["schemas"]["OnConflictEnum"];
+            /** @description IANA zone of date-times written without one (e.g. Asia/Dubai); defaults to the dataset's. */
+            timezone?: string;
         };
         ImportJobDetailOutput: {
             /** Format: uuid */
@@ -376,6 +574,8 @@ export interface components {
             on_conflict: components["schemas"]["OnConflictEnum"];
             delimiter?: string;
             encoding?: string;
+            timezone?: string;
+            sha256?: string;
             /** Format: int64 */
             total_rows?: number | null;
             /** Format: int64 */
@@ -425,6 +625,8 @@ export interface components {
             on_conflict: components["schemas"]["OnConflictEnum"];
             delimiter?: string;
             encoding?: string;
+            timezone?: string;
+            sha256?: string;
             /** Format: int64 */
             total_rows?: number | null;
             /** Format: int64 */
@@ -493,6 +695,14 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["BookOutput"][];
+        };
+        PaginatedDatasetRecordOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["DatasetRecord"][];
         };
         PaginatedImportJobOutputList: {
             count: number;
@@ -684,6 +894,31 @@ export interface operations {
             };
         };
     };
+    cards_status_retrieve: {
+        parameters: {
+            query?: {
+                card_id?: string;
+                /** @description Include the events, oldest first. */
+                history?: boolean;
+                /** @description Any usual form: 0585949014, +971 58 594 9014 */
+                user_mobile?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardStatusList"];
+                };
+            };
+        };
+    };
     config_retrieve: {
         parameters: {
             query?: never;
@@ -743,6 +978,29 @@ export interface operations {
             };
         };
     };
+    datasets_records_list: {
+        parameters: {
+            query?: {
+                search?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDatasetRecordOutputList"];
+                };
+            };
+        };
+    };
     datasets_template: {
         parameters: {
             query?: never;
@@ -760,6 +1018,139 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+        };
+    };
+    feeds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedSource"][];
+                };
+            };
+        };
+    };
+    feeds_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feed: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedSource"];
+                };
+            };
+        };
+    };
+    feeds_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feed: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedSourceInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FeedSourceInputRequest"];
+                "multipart/form-data": components["schemas"]["FeedSourceInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedSource"];
+                };
+            };
+        };
+    };
+    feeds_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feed: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    feeds_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feed: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedRefresh"];
+                };
+            };
+        };
+    };
+    get_card_status_retrieve: {
+        parameters: {
+            query?: {
+                card_id?: string;
+                /** @description Include the events, oldest first. */
+                history?: boolean;
+                /** @description Any usual form: 0585949014, +971 58 594 9014 */
+                user_mobile?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardStatusList"];
                 };
             };
         };
