@@ -102,6 +102,25 @@ def clean_write(path: Path, rows: int, start: int = 0) -> None:
             writer.writerow(good_row(index))
 
 
+PICKUP_HEADER = ["ID", "Card ID", "User Mobile", "Timestamp"]
+
+
+def pickup_write(path: Path, rows: int) -> None:
+    """A card pickup feed as partners send it: one card a row, mobiles and times in mixed forms."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(PICKUP_HEADER)
+        for index in range(rows):
+            subscriber = f"{index % 10_000_000:07d}"
+            mobile = ("50" + subscriber, "050" + subscriber, "+971 50 " + subscriber, "97150" + subscriber)[index % 4]
+            day, minute = 1 + index % 28, index % 1440
+            if index % 2:
+                stamp = f"{day:02d}-11-2023 {minute // 60:02d}:{minute % 60:02d}"
+            else:
+                stamp = f"2023-11-{day:02d}T{minute // 60:02d}:{minute % 60:02d}:00Z"
+            writer.writerow([index + 1, f"C{index:09d}", mobile, stamp])
+
+
 # Every kind of row the books schema rejects, and what makes it bad.
 def _bad_row(kind: int, index: int, first_good: dict[str, int]) -> list[str] | str:
     row = good_row(index)
@@ -172,6 +191,9 @@ def files_ensure(data_dir: Path, rows: int) -> dict[str, Path]:
         "half": data_dir / f"books_{rows}_half_new.csv",
         "errors": data_dir / f"books_{rows}_errors.csv",
     }
+    paths["pickup"] = data_dir / f"card_pickup_{rows}.csv"
+    if not paths["pickup"].exists():
+        pickup_write(paths["pickup"], rows)
     expected = data_dir / f"books_{rows}_errors.json"
     if not paths["clean"].exists():
         clean_write(paths["clean"], rows)

@@ -283,6 +283,7 @@ def intake_import(
     worker_pid: int,
     on_conflict: str = "error",
     pollers: Pollers | None = None,
+    dataset: str = "books",
 ) -> ImportRun:
     worker_sampler = RssSampler(worker_pid)
     worker_sampler.start()
@@ -293,7 +294,7 @@ def intake_import(
         [
             "curl", "-sS", "-o", "-", "-w", "\n%{http_code} %{time_total}",
             "-H", f"X-API-KEY: {key}", "-H", "Expect:",
-            "-F", f"file=@{path};type=text/csv", "-F", "dataset=books", "-F", f"on_conflict={on_conflict}",
+            "-F", f"file=@{path};type=text/csv", "-F", f"dataset={dataset}", "-F", f"on_conflict={on_conflict}",
             f"http://127.0.0.1:{PORT}/api/imports/",
         ],
         capture_output=True, text=True, check=True,
@@ -416,6 +417,7 @@ def measure_size(
         "update": [],
         "half": [],
         "errors": [],
+        "pickup": [],
     }
     half_new = rows - rows // 2
     for attempt in range(RUNS):
@@ -460,6 +462,10 @@ def measure_size(
                 "the stored row errors are not exactly the bad rows of the error-heavy file"
             )
         runs["errors"].append(run)
+        psql("TRUNCATE cards_cardevent, cards_cardstatus")
+        run = intake_import(files["pickup"], key, web_pid, worker_pid, on_conflict="skip", dataset="card_pickup")
+        expect(run.job, total_rows=rows, created_rows=rows, failed_rows=0)
+        runs["pickup"].append(run)
 
     out: list[Row] = [
         Row(rows, "bare `\\copy` (the limit)", copy_s, rows, 1.0),
@@ -477,6 +483,7 @@ def measure_size(
         "update": "Intake, `on_conflict=update`, same rows",
         "half": "Intake, `update`, half new / half stored",
         "errors": f"Intake, error-heavy ({expected_errors['bad'] * 100 // rows} % bad, all stored)",
+        "pickup": "Intake, card pickup feed (a status per card; ratio is to the books `\\copy`)",
     }
     for name, label in labels.items():
         rs = runs[name]
@@ -494,6 +501,9 @@ def measure_size(
                 note=f"worker {median([r.job_seconds for r in rs]):.2f} s",
             )
         )
+    books_rate = rows / median([r.wall for r in runs["clean"]])
+    pickup_rate = rows / median([r.wall for r in runs["pickup"]])
+    out[-1].note += f"; {pickup_rate / books_rate:.2f}x the books import's rows/s"
     extra: dict[str, Any] = {
         "size_mb": size_mb,
         "write_s": write_s,
