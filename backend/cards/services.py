@@ -34,42 +34,59 @@ def _refresh_sql(card_count: int) -> str:
     events, statuses = qn(CardEvent._meta.db_table), qn(CardStatus._meta.db_table)
     precedence = " ".join(f"WHEN '{kind.value}' THEN {rank}" for kind, rank in EVENT_PRECEDENCE.items())
     finals = ", ".join(f"'{kind.value}'" for kind in FINAL_EVENT_TYPES)
-    cards = ", ".join(["%s"] * card_count)
+    cards = ", ".join(["(%s)"] * card_count)
     # A status that did not change is not written again: re-importing a file changes nothing.
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     changed = " OR ".join(
         f"{statuses}.{c} {distinct} excluded.{c}"
         for c in ("status", "status_at", "mobile", "anomaly", "anomaly_reason", "events_count")
     )
+    # One pass over the cards' events in rule order (driven by the list of cards, so each card
+    # is an index lookup), window functions to place the status event, the first final event
+    # and the latest mobile, and one aggregate per card to pick them out: no self-joins.
+    status_pos = "COALESCE(last_final, n)"
+    if connection.vendor == "postgresql":
+        # LATERAL (kept apart by OFFSET 0) makes each card an index lookup even while the table's
+        # statistics lag behind a bulk load; they would otherwise plan a scan of all the
+        # workspace's events for every batch.
+        source = (
+            f"cards c CROSS JOIN LATERAL (SELECT card_id, event_type, event_at, mobile FROM {events} "
+            f"WHERE workspace_id = %s AND card_id = c.card_id OFFSET 0) e"
+        )
+    else:
+        source = f"cards c JOIN {events} e ON e.workspace_id = %s AND e.card_id = c.card_id"
     return f"""
-        WITH ordered AS (
-            SELECT card_id, event_type, event_at, mobile,
-                   CASE WHEN event_type IN ({finals}) THEN 1 ELSE 0 END AS final,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY card_id ORDER BY event_at, CASE event_type {precedence} ELSE 0 END
-                   ) AS pos
-            FROM {events}
-            WHERE workspace_id = %s AND card_id IN ({cards})
+        WITH cards (card_id) AS (VALUES {cards}),
+        ranked AS (
+            SELECT e.card_id, e.event_type, e.event_at, e.mobile,
+                   CASE WHEN e.event_type IN ({finals}) THEN 1 ELSE 0 END AS final,
+                   ROW_NUMBER() OVER w AS pos,
+                   LAG(e.event_type) OVER w AS previous_type
+            FROM {source}
+            WINDOW w AS (PARTITION BY e.card_id ORDER BY e.event_at, CASE e.event_type {precedence} ELSE 0 END)
         ),
-        summary AS (
-            SELECT card_id, COUNT(*) AS n,
-                   MIN(CASE WHEN final = 1 THEN pos END) AS first_final,
-                   COALESCE(MAX(CASE WHEN final = 1 THEN pos END), MAX(pos)) AS status_pos,
-                   MAX(CASE WHEN mobile IS NOT NULL THEN pos END) AS mobile_pos
-            FROM ordered GROUP BY card_id
+        placed AS (
+            SELECT ranked.*,
+                   COUNT(*) OVER p AS n,
+                   MIN(CASE WHEN final = 1 THEN pos END) OVER p AS first_final,
+                   MAX(CASE WHEN final = 1 THEN pos END) OVER p AS last_final,
+                   MAX(CASE WHEN mobile IS NOT NULL THEN pos END) OVER p AS mobile_pos
+            FROM ranked
+            WINDOW p AS (PARTITION BY card_id)
         )
         INSERT INTO {statuses}
             (workspace_id, card_id, status, status_at, mobile, anomaly, anomaly_reason, events_count, updated_at)
-        SELECT %s, s.card_id, st.event_type, st.event_at, COALESCE(st.mobile, mo.mobile),
-               CASE WHEN s.first_final < s.n THEN 1 = 1 ELSE 1 = 0 END,
-               CASE WHEN s.first_final < s.n THEN nx.event_type || ' after ' || ff.event_type ELSE '' END,
-               s.n, %s
-        FROM summary s
-        JOIN ordered st ON st.card_id = s.card_id AND st.pos = s.status_pos
-        LEFT JOIN ordered mo ON mo.card_id = s.card_id AND mo.pos = s.mobile_pos
-        LEFT JOIN ordered ff ON ff.card_id = s.card_id AND ff.pos = s.first_final
-        LEFT JOIN ordered nx ON nx.card_id = s.card_id AND nx.pos = s.first_final + 1
-        WHERE 1 = 1
+        SELECT %s, card_id,
+               MAX(CASE WHEN pos = {status_pos} THEN event_type END),
+               MAX(CASE WHEN pos = {status_pos} THEN event_at END),
+               COALESCE(
+                   MAX(CASE WHEN pos = {status_pos} THEN mobile END), MAX(CASE WHEN pos = mobile_pos THEN mobile END)
+               ),
+               CASE WHEN MAX(first_final) < MAX(n) THEN 1 = 1 ELSE 1 = 0 END,
+               COALESCE(MAX(CASE WHEN pos = first_final + 1 THEN event_type || ' after ' || previous_type END), ''),
+               MAX(n), %s
+        FROM placed
+        GROUP BY card_id
         ON CONFLICT (workspace_id, card_id) DO UPDATE SET
             status = excluded.status, status_at = excluded.status_at, mobile = excluded.mobile,
             anomaly = excluded.anomaly, anomaly_reason = excluded.anomaly_reason,
@@ -85,7 +102,7 @@ def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str]) -> None
     with connection.cursor() as cursor:
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
-            cursor.execute(_refresh_sql(len(chunk)), [workspace_id, *chunk, workspace_id, now])
+            cursor.execute(_refresh_sql(len(chunk)), [*chunk, workspace_id, workspace_id, now])
 
 
 def card_statuses_after_batch(loaded: BatchLoaded) -> None:

@@ -157,6 +157,31 @@ _MERIDIEM = re.compile(r"(?<=[0-9])\s*([AaPp])\.?[Mm]\.?\Z")
 _EXAMPLE_TIME = dt.datetime(2023, 11, 13, 14, 0)
 
 
+# The day-first forms of DAY_FIRST_FORMATS, read without strptime (about 6 µs a cell, the most
+# expensive part of a feed's row). Stricter than strptime: anything it does not take, or a date
+# that does not exist, goes to the strptime formats, which give the row error.
+_DAY_FIRST = re.compile(
+    r"(0?[1-9]|[12][0-9]|3[01])([-/.])(0?[1-9]|1[0-2])\2([0-9]{4}) "
+    r"([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?(?: ?([AaPp])\.?[Mm]\.?)?"
+)
+
+
+def _day_first_fast(value: str) -> dt.datetime | None:
+    match = _DAY_FIRST.fullmatch(value)
+    if match is None:
+        return None
+    day, _, month, year, hour, minute, second, meridiem = match.groups()
+    hours = int(hour)
+    if meridiem is not None:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if meridiem in "Pp" else 0)
+    try:
+        return dt.datetime(int(year), int(month), int(day), hours, int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
 def datetime_(*, formats: tuple[str, ...] = DAY_FIRST_FORMATS, timezone: str = "UTC") -> Parser:
     """A moment, stored as an aware datetime in UTC.
 
@@ -172,6 +197,8 @@ def datetime_(*, formats: tuple[str, ...] = DAY_FIRST_FORMATS, timezone: str = "
     example = f" or {_EXAMPLE_TIME.strftime(formats[0])}" if formats else ""
     message = f"must be a date and time such as 2023-11-13T09:34:56Z{example}, got "
 
+    day_first_fast = _day_first_fast if formats == DAY_FIRST_FORMATS else None
+
     def in_zone(zone: ZoneInfo) -> Parser:
         read = _format_reader(formats)
 
@@ -182,6 +209,8 @@ def datetime_(*, formats: tuple[str, ...] = DAY_FIRST_FORMATS, timezone: str = "
                     parsed = fromisoformat(value.upper())
                 except ValueError:
                     pass
+            elif day_first_fast is not None:
+                parsed = day_first_fast(value)
             if parsed is None:
                 parsed = read(_MERIDIEM.sub(r" \1M", value) if value[-1] in "mM." else value)
                 if parsed is None:
@@ -232,6 +261,67 @@ def _phone_region(code: str) -> str | None:
     return region
 
 
+# Separators people write inside numbers; the quotes are spreadsheets keeping a leading zero.
+_PHONE_NOISE = str.maketrans("", "", " -().\"'\t")
+_PHONE_DIGITS = re.compile(r"\+?[0-9]{4,17}")
+
+
+def _phone_fast_path(region: str) -> Callable[[str], str | None] | None:
+    """E.164 for the plainest ways of writing a number of ``region``, or None for anything else.
+
+    phonenumbers' parse costs about 20 µs a cell, which alone would cap a feed of mobiles near
+    50 000 rows a second. The forms answered here (``+CC NSN``, ``00CC NSN``, ``CC NSN``,
+    ``0 NSN``, ``NSN``) are only answered when the library's own rules leave no doubt: the
+    national number matches the region's general pattern and has a possible length, and the
+    written form is not one of the prefixes the library would read differently. Everything
+    else goes to the library; a test compares both on many numbers of several regions.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None or not metadata.general_desc.national_number_pattern:
+        return None
+    country = str(metadata.country_code)
+    pattern = re.compile(metadata.general_desc.national_number_pattern)
+    lengths = frozenset(metadata.general_desc.possible_length or ())
+    national_prefix = metadata.national_prefix or ""
+    for_parsing = re.compile(metadata.national_prefix_for_parsing) if metadata.national_prefix_for_parsing else None
+    # Only a plain-digit international prefix (00, 011) can be recognised by a startswith.
+    international = metadata.international_prefix if (metadata.international_prefix or "").isdigit() else None
+    if metadata.national_prefix_transform_rule or metadata.leading_digits:
+        return None  # regions whose prefixes rewrite the number: the library alone
+
+    def national_ok(number: str) -> bool:
+        return (
+            len(number) in lengths
+            and pattern.fullmatch(number) is not None
+            and (for_parsing is None or for_parsing.match(number) is None)
+        )
+
+    def fast(written: str) -> str | None:
+        if written[0] == "+":
+            rest = written[1:]
+            if rest.startswith(country) and national_ok(rest[len(country) :]):
+                return "+" + rest
+            return None
+        if international and written.startswith(international):
+            rest = written[len(international) :]
+            if rest.startswith(country) and national_ok(rest[len(country) :]):
+                return "+" + rest
+            return None
+        if written.startswith(country):
+            if pattern.fullmatch(written) is None and national_ok(written[len(country) :]):
+                return "+" + written
+            return None
+        if national_prefix and written.startswith(national_prefix):
+            if pattern.fullmatch(written) is None and national_ok(written[len(national_prefix) :]):
+                return "+" + country + written[len(national_prefix) :]
+            return None
+        if national_ok(written):
+            return "+" + country + written
+        return None
+
+    return fast
+
+
 def phone(*, region: str = "") -> Parser:
     """A phone number, stored in E.164 form such as ``+971585949014``.
 
@@ -247,8 +337,16 @@ def phone(*, region: str = "") -> Parser:
 
     def in_region(code: str) -> Parser:
         default = _phone_region(code)
+        fast = _phone_fast_path(default) if default else None
+        plain = _PHONE_DIGITS.fullmatch
 
         def parse(value: str) -> str:
+            if fast is not None:
+                written = value.translate(_PHONE_NOISE)
+                if plain(written):
+                    found = fast(written)
+                    if found is not None:
+                        return found
             # Spreadsheets quote numbers to keep their leading zero; the quotes reach us as text.
             cleaned = value.replace('"', "").strip()
             try:

@@ -563,3 +563,81 @@ def test_parsers_without_options_are_used_as_they_are(factory):
     parse = factory()
 
     assert parser_for_job(parse, ParseOptions(timezone="Europe/London", phone_region="GB")) is parse
+
+
+# ---- phone: the fast path answers exactly as phonenumbers does --------------------------------
+
+
+def _written_forms(region: str, rng) -> list[str]:
+    import phonenumbers
+
+    country = str(phonenumbers.country_code_for_region(region))
+    forms = []
+    for _ in range(400):
+        example = phonenumbers.example_number_for_type(region, rng.choice(list(phonenumbers.PhoneNumberType.values())))
+        national = str(example.national_number) if example else "5" * 9
+        # Random digits of a plausible length, and real example numbers with a digit changed.
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(4, 13)))
+        mutated = national[:-1] + rng.choice("0123456789")
+        for number in (digits, national, mutated, "0" + national, national[1:]):
+            forms += [number, "0" + number, country + number, "+" + country + number, "00" + country + number]
+            forms += ["+" + number, f"+{country} {number[:2]} {number[2:]}", f'"0{number}"', "011" + country + number]
+    return forms
+
+
+@pytest.mark.parametrize("region", ["AE", "GB", "US", "DE", "IN", "FR", "IT", "BR", "CN", "AU"])
+def test_the_phone_fast_path_never_disagrees_with_phonenumbers(region):
+    import random
+
+    import phonenumbers
+
+    from datasets.columns import _PHONE_DIGITS, _PHONE_NOISE, _phone_fast_path
+
+    fast = _phone_fast_path(region)
+    if fast is None:
+        assert region not in ("AE", "GB", "US", "DE", "IN")
+        return
+    rng = random.Random(region)
+    answered = 0
+    for written in _written_forms(region, rng):
+        plain = written.translate(_PHONE_NOISE)
+        if not _PHONE_DIGITS.fullmatch(plain):
+            continue
+        found = fast(plain)
+        if found is None:
+            continue
+        answered += 1
+        number = phonenumbers.parse(written.replace('"', ""), region)
+        assert phonenumbers.is_possible_number(number), written
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == found, written
+    assert answered > 100
+
+
+def test_the_day_first_fast_path_reads_exactly_what_strptime_reads():
+    import datetime as dt
+    import itertools
+    import random
+
+    from datasets.columns import _MERIDIEM, _day_first_fast, _format_reader
+
+    slow = _format_reader(DAY_FIRST_FORMATS)
+    rng = random.Random(7)
+    pieces = {
+        "day": ["1", "01", "09", "29", "30", "31", "32", "0", "00"],
+        "month": ["1", "02", "12", "13", "0"],
+        "year": ["2023", "2024", "1999", "202"],
+        "clock": ["0:00", "00:00", "9:05", "23:59", "24:00", "12:60", "12:00:59", "1:5", "12:00PM", "12:00 am",
+                  "11:59 PM", "0:30 PM", "13:00 PM", "3:05pm", "3:05 p.m.", "07:15:30 AM"],
+    }  # fmt: skip
+    answered = 0
+    for day, month, year, clock in itertools.product(*pieces.values()):
+        for sep in rng.sample("-/.", 2):
+            value = f"{day}{sep}{month}{sep}{year} {clock}"
+            fast = _day_first_fast(value)
+            if fast is None:
+                continue
+            answered += 1
+            cleaned = _MERIDIEM.sub(r" \1M", value) if value[-1] in "mM." else value
+            assert slow(cleaned) == fast, value
+            assert isinstance(fast, dt.datetime)
+    assert answered > 500
