@@ -1,28 +1,13 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { RouterProvider, createMemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
 import { sessionStore } from '@/lib/session-store';
-import { booksConfig } from '@/testing/fixtures';
+import { ME, booksConfig } from '@/testing/fixtures';
+import { renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
 import type { ApiKey } from '@/types/api';
-
-import { AppProvider } from './provider';
-import { routes } from './router';
-
-const ME = { user: { id: 1, email: 'ada@example.com' }, workspace: { id: 1, name: 'Ada', slug: 'ada' } };
-
-function renderApp(path: string) {
-  const router = createMemoryRouter(routes, { initialEntries: [path] });
-  render(
-    <AppProvider>
-      <RouterProvider router={router} />
-    </AppProvider>,
-  );
-  return router;
-}
 
 const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
 
@@ -97,7 +82,7 @@ describe('the app', () => {
     expect(await screen.findByRole('heading', { name: 'Import a CSV file' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/import');
     const nav = screen.getByRole('navigation');
-    for (const name of ['Import', 'History', 'API keys', 'Data']) {
+    for (const name of ['Import', 'History', 'Cards', 'Data', 'API keys']) {
       expect(within(nav).getByRole('link', { name })).toBeInTheDocument();
     }
     expect(await screen.findByText('ada@example.com')).toBeInTheDocument();
@@ -231,14 +216,25 @@ describe('the app', () => {
     const searches: string[] = [];
     server.use(
       http.get('/api/auth/me/', () => HttpResponse.json(ME)),
-      http.get('/api/books/', ({ request }) => {
+      http.get('/api/config/', () => HttpResponse.json(booksConfig)),
+      http.get('/api/datasets/books/records/', ({ request }) => {
         const search = new URL(request.url).searchParams.get('search') ?? '';
         searches.push(search);
+        const record = (id: number, values: Record<string, string | number | null>) => ({
+          id,
+          values,
+          source_job_id: null,
+          source_row_number: null,
+          created_at: '',
+          updated_at: '',
+        });
         const books = [
-          { id: 1, title: 'Salt and Cedar', author: 'Mira Holt', isbn: '9781000000017', publication_year: 2001, created_at: '', updated_at: '' },
-          { id: 2, title: 'Harbour Lights', author: 'Nell Garner', isbn: '9782000000112', publication_year: null, created_at: '', updated_at: '' },
+          record(1, { title: 'Salt and Cedar', author: 'Mira Holt', isbn: '9781000000017', publication_year: 2001 }),
+          record(2, { title: 'Harbour Lights', author: 'Nell Garner', isbn: '9782000000112', publication_year: null }),
         ];
-        return HttpResponse.json(page(books.filter((b) => b.title.toLowerCase().includes(search.toLowerCase()))));
+        return HttpResponse.json(
+          page(books.filter((b) => String(b.values.title).toLowerCase().includes(search.toLowerCase()))),
+        );
       }),
     );
     const user = userEvent.setup();

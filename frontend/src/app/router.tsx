@@ -1,8 +1,10 @@
 import { Navigate, type RouteObject, createBrowserRouter } from 'react-router';
 
 import { AppShell } from '@/components/layouts/app-shell';
+import { paths } from '@/config/paths';
 import { RequireAuth, RequireGuest } from '@/features/auth/components/require-auth';
 
+import { CardsRoute } from './routes/cards';
 import { DataRoute } from './routes/data';
 import { HistoryRoute } from './routes/history';
 import { ImportRoute } from './routes/import';
@@ -14,7 +16,7 @@ import { SignUpRoute } from './routes/sign-up';
 
 export const routes: RouteObject[] = [
   {
-    path: '/sign-in',
+    path: paths.signIn,
     element: (
       <RequireGuest>
         <SignInRoute />
@@ -22,7 +24,7 @@ export const routes: RouteObject[] = [
     ),
   },
   {
-    path: '/sign-up',
+    path: paths.signUp,
     element: (
       <RequireGuest>
         <SignUpRoute />
@@ -36,12 +38,13 @@ export const routes: RouteObject[] = [
       </RequireAuth>
     ),
     children: [
-      { index: true, element: <Navigate to="/import" replace /> },
-      { path: 'import', element: <ImportRoute /> },
-      { path: 'imports', element: <HistoryRoute /> },
-      { path: 'imports/:id', element: <JobRoute /> },
-      { path: 'keys', element: <KeysRoute /> },
-      { path: 'data', element: <DataRoute /> },
+      { index: true, element: <Navigate to={paths.import} replace /> },
+      { path: paths.import, element: <ImportRoute /> },
+      { path: paths.imports, element: <HistoryRoute /> },
+      { path: paths.job, element: <JobRoute /> },
+      { path: paths.keys, element: <KeysRoute /> },
+      { path: paths.data, element: <DataRoute /> },
+      { path: paths.cards, element: <CardsRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

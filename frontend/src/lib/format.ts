@@ -1,4 +1,7 @@
-/** Display helpers. Counters stay plain integers elsewhere (no separators) on purpose. */
+/**
+ * Display helpers. The job page's counters stay plain integers (no separators): its tests and
+ * the browser tests read them as numbers. Counts elsewhere use formatCount.
+ */
 
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
@@ -37,6 +40,17 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '—' : dateTime.format(date);
+}
+
+/** The same moment in UTC, to the second: for a title next to a local time. */
+export function formatUtc(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
 }
 
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {

@@ -1,4 +1,4 @@
-import type { ImportConfig, ImportJobDetail } from '@/types/api';
+import type { CardEvent, CardStatus, ColumnSpec, Dataset, ImportConfig, ImportJobDetail } from '@/types/api';
 
 export const booksConfig: ImportConfig = {
   max_upload_bytes: 1000,
@@ -10,6 +10,9 @@ export const booksConfig: ImportConfig = {
       label: 'Books',
       description: 'Books of your catalogue, identified by ISBN.',
       key_columns: ['isbn'],
+      timezone: 'UTC',
+      on_conflict_default: 'error',
+      on_conflict_choices: ['error', 'skip', 'update'],
       template_url: '/api/datasets/books/template.csv',
       columns: [
         { name: 'title', label: 'Title', type: 'string', required: true, max_length: 500, aliases: [], description: '' },
@@ -78,6 +81,122 @@ export function jobFixture(overrides: Partial<ImportJobDetail> = {}): ImportJobD
     started_at: null,
     finished_at: null,
     errors_preview: [],
+    ...overrides,
+  };
+}
+
+export const ME = { user: { id: 1, email: 'ada@example.com' }, workspace: { id: 1, name: 'Ada', slug: 'ada' } };
+
+const cardColumns = {
+  partner_row_id: {
+    name: 'partner_row_id',
+    label: 'Partner row ID',
+    type: 'string',
+    required: false,
+    max_length: 100,
+    aliases: ['id'],
+    description: "The partner's own row id (not unique across feeds). Optional.",
+  },
+  card_id: {
+    name: 'card_id',
+    label: 'Card ID',
+    type: 'string',
+    required: true,
+    max_length: 100,
+    aliases: ['card id', 'cardid', 'card number', 'card_number'],
+    description: "The card's id, as the issuer wrote it.",
+  },
+  mobile: {
+    name: 'mobile',
+    label: 'Mobile',
+    type: 'phone',
+    required: true,
+    max_length: null,
+    aliases: ['user mobile', 'mobile', 'user contact', 'contact', 'phone'],
+    description: "The customer's mobile, in any usual form; stored as E.164.",
+  },
+  event_at: {
+    name: 'event_at',
+    label: 'Timestamp',
+    type: 'datetime',
+    required: true,
+    max_length: null,
+    aliases: ['timestamp', 'time', 'event time', 'date'],
+    description: 'When it happened. Times without a zone are in Asia/Dubai unless the upload says otherwise.',
+  },
+  reason: {
+    name: 'reason',
+    label: 'Reason',
+    type: 'string',
+    required: false,
+    max_length: 1000,
+    aliases: ['comment', 'comments', 'remark', 'remarks'],
+    description: 'Why the delivery failed, e.g. User not available.',
+  },
+} satisfies Record<string, ColumnSpec>;
+
+function cardFeed(name: string, label: string, columns: ColumnSpec[]): Dataset {
+  return {
+    name,
+    label,
+    description: `${label} from the delivery partner.`,
+    key_columns: ['card_id', 'event_type', 'event_at'],
+    timezone: 'Asia/Dubai',
+    on_conflict_default: 'skip',
+    on_conflict_choices: ['skip', 'error'],
+    template_url: `/api/datasets/${name}/template.csv`,
+    columns,
+  };
+}
+
+const { partner_row_id, card_id, mobile, event_at, reason } = cardColumns;
+
+/** The books and the four card-delivery feeds, as /api/config/ lists them. */
+export const feedsConfig: ImportConfig = {
+  ...booksConfig,
+  datasets: [
+    ...booksConfig.datasets,
+    cardFeed('card_delivered', 'Cards delivered', [partner_row_id, card_id, { ...mobile, required: false }, event_at, reason]),
+    cardFeed('card_delivery_exception', 'Card delivery exceptions', [
+      partner_row_id,
+      card_id,
+      { ...mobile, required: false },
+      event_at,
+      reason,
+    ]),
+    cardFeed('card_pickup', 'Card pickups', [partner_row_id, card_id, mobile, event_at]),
+    cardFeed('card_returned', 'Cards returned', [partner_row_id, card_id, { ...mobile, required: false }, event_at]),
+  ],
+};
+
+export const PICKUP_JOB_ID = '0b6f5a7e-1c2d-4e3f-8a9b-0c1d2e3f4a5b';
+export const DELIVERED_JOB_ID = '7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a';
+
+export function cardEventFixture(overrides: Partial<CardEvent> = {}): CardEvent {
+  return {
+    event_type: 'pickup',
+    event_at: '2023-11-13T09:34:56Z',
+    mobile: '+971585949014',
+    reason: '',
+    partner_row_id: '1',
+    dataset: 'card_pickup',
+    job_id: PICKUP_JOB_ID,
+    row_number: 2,
+    ...overrides,
+  };
+}
+
+export function cardStatusFixture(overrides: Partial<CardStatus> = {}): CardStatus {
+  return {
+    card_id: 'C1001',
+    status: 'pickup',
+    status_at: '2023-11-13T09:34:56Z',
+    mobile: '+971585949014',
+    anomaly: false,
+    anomaly_reason: '',
+    events_count: 1,
+    updated_at: '2023-11-15T06:00:00Z',
+    events: [cardEventFixture()],
     ...overrides,
   };
 }

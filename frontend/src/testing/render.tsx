@@ -1,9 +1,10 @@
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
+import { MemoryRouter, Route, RouterProvider, Routes, createMemoryRouter, useLocation } from 'react-router';
 import { SWRConfig } from 'swr';
 
-import { swrConfig } from '@/app/provider';
+import { AppProvider, swrConfig } from '@/app/provider';
+import { routes } from '@/app/router';
 
 /**
  * Render a screen with a fresh SWR cache and an in-memory router. `path` is the route pattern
@@ -25,4 +26,15 @@ export function renderWithApp(element: ReactElement, { route = '/', path = '*' }
 function Where() {
   const location = useLocation();
   return <p data-testid="location">at {location.pathname}</p>;
+}
+
+/** The whole app (shell, guards, every route) at `path`; the router shows where it went. */
+export function renderApp(path: string) {
+  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  render(
+    <AppProvider>
+      <RouterProvider router={router} />
+    </AppProvider>,
+  );
+  return router;
 }

@@ -5,9 +5,13 @@ type Schemas = components['schemas'];
 
 export type ApiKey = Schemas['ApiKeyOutput'];
 export type ApiKeyCreated = Schemas['ApiKeyCreated'];
-export type Book = Schemas['BookOutput'];
+export type CardEvent = Schemas['CardEvent'];
+export type CardEventType = Schemas['EventTypeEnum'];
+export type CardStatus = Schemas['CardStatus'];
+export type CardStatusList = Schemas['CardStatusList'];
 export type ColumnSpec = Schemas['ColumnOutput'];
 export type Dataset = Schemas['DatasetOutput'];
+export type DatasetRecord = Schemas['DatasetRecord'];
 export type ImportConfig = Schemas['ImportConfig'];
 export type ImportJob = Schemas['ImportJobOutput'];
 export type ImportJobDetail = Schemas['ImportJobDetailOutput'];

@@ -2,14 +2,16 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 
 import { Logo } from '@/components/layouts/logo';
 import { Button } from '@/components/ui/button';
+import { paths } from '@/config/paths';
 import { useMe } from '@/features/auth/api/get-me';
 import { signOut } from '@/features/auth/api/sign-out';
 
 const LINKS = [
-  { to: '/import', label: 'Import' },
-  { to: '/imports', label: 'History' },
-  { to: '/keys', label: 'API keys' },
-  { to: '/data', label: 'Data' },
+  { to: paths.import, label: 'Import' },
+  { to: paths.imports, label: 'History' },
+  { to: paths.cards, label: 'Cards' },
+  { to: paths.data, label: 'Data' },
+  { to: paths.keys, label: 'API keys' },
 ];
 
 /** The signed-in frame: brand, main navigation, who is signed in, and the page. */
@@ -19,7 +21,7 @@ export function AppShell() {
 
   const onSignOut = () => {
     signOut();
-    navigate('/sign-in', { replace: true });
+    navigate(paths.signIn, { replace: true });
   };
 
   return (
@@ -29,7 +31,7 @@ export function AppShell() {
       </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <NavLink to="/import" className="brand" aria-label="Intake home">
+          <NavLink to={paths.import} className="brand" aria-label="Intake home">
             <Logo />
           </NavLink>
           <nav className="mainnav" aria-label="Main">

@@ -5,8 +5,8 @@ export type AlertProps = {
   title?: string;
   children?: ReactNode;
   action?: ReactNode;
-  /** role=alert (default) interrupts screen readers; status is polite. */
-  role?: 'alert' | 'status';
+  /** role=alert (default) interrupts screen readers; status is polite; note is not announced. */
+  role?: 'alert' | 'status' | 'note';
   id?: string;
 };
 

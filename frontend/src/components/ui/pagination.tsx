@@ -1,4 +1,5 @@
 import { Button } from '@/components/ui/button';
+import { formatCount } from '@/lib/format';
 
 /** What every paginated endpoint answers besides its results. */
 export type PageInfo = { count: number; previous?: string | null; next?: string | null };
@@ -20,7 +21,7 @@ export function Pagination({ page, pageSize, data, onPage, label }: PaginationPr
   return (
     <div className="pagination" role="group" aria-label={label}>
       <span className="pagination-range" aria-live="polite">
-        {count === 0 ? 'None' : `${first}–${last} of ${count}`}
+        {count === 0 ? 'None' : `${formatCount(first)}–${formatCount(last)} of ${formatCount(count)}`}
       </span>
       <div className="pagination-buttons">
         <Button variant="secondary" size="sm" disabled={!data.previous} onClick={() => onPage(page - 1)}>

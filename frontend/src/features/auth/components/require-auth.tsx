@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 
+import { paths } from '@/config/paths';
+
 import { useSession } from './use-session';
 
 /** Signed-in routes: without a session, go to /sign-in (and come back afterwards). */
@@ -9,7 +11,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!session) {
     const from = `${location.pathname}${location.search}`;
-    return <Navigate to="/sign-in" replace state={from !== '/' ? { from } : undefined} />;
+    return <Navigate to={paths.signIn} replace state={from !== '/' ? { from } : undefined} />;
   }
   return <>{children}</>;
 }
@@ -20,7 +22,7 @@ export function RequireGuest({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (session) {
     const from = (location.state as { from?: string } | null)?.from;
-    return <Navigate to={from && from.startsWith('/') ? from : '/import'} replace />;
+    return <Navigate to={from && from.startsWith('/') ? from : paths.import} replace />;
   }
   return <>{children}</>;
 }

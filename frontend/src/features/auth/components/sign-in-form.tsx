@@ -5,6 +5,7 @@ import { describeError } from '@/components/errors/error-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { paths } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
 
 import { login } from '../api/login';
@@ -38,7 +39,7 @@ export function SignInForm() {
       subtitle="Welcome back. Sign in to import files into your workspace."
       footer={
         <>
-          New here? <Link to="/sign-up">Create an account</Link>
+          New here? <Link to={paths.signUp}>Create an account</Link>
         </>
       }
     >

@@ -5,6 +5,7 @@ import { describeError } from '@/components/errors/error-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { paths } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
 
 import { register } from '../api/register';
@@ -41,7 +42,7 @@ export function SignUpForm() {
       subtitle="Your account comes with its own workspace for datasets, imports and API keys."
       footer={
         <>
-          Already have an account? <Link to="/sign-in">Sign in</Link>
+          Already have an account? <Link to={paths.signIn}>Sign in</Link>
         </>
       }
     >

@@ -8,6 +8,8 @@ export type CreateImportInput = {
   onConflict: OnConflict;
   /** dataset column -> header in the file; sent as a JSON string when not empty. */
   columnMapping: Record<string, string>;
+  /** IANA zone of the file's date-times written without one; the dataset's own when left out. */
+  timezone?: string;
 };
 
 export type UploadProgress = { loaded: number; total: number };
@@ -21,6 +23,7 @@ function formFor(input: CreateImportInput): FormData {
   if (Object.keys(input.columnMapping).length > 0) {
     form.append('column_mapping', JSON.stringify(input.columnMapping));
   }
+  if (input.timezone) form.append('timezone', input.timezone);
   form.append('file', input.file, input.file.name);
   return form;
 }

@@ -6,7 +6,8 @@ import { StatusBadge } from '@/components/ui/badge';
 import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Num, Table } from '@/components/ui/table';
-import { formatDateTime } from '@/lib/format';
+import { jobPath, paths } from '@/config/paths';
+import { formatCount, formatDateTime } from '@/lib/format';
 import { ALL_STATUSES, type ImportStatus } from '@/types/api';
 
 import { useImports } from '../api/list-imports';
@@ -39,7 +40,7 @@ export function HistoryTable() {
             ))}
           </select>
         </div>
-        <Link to="/import" className="btn btn-primary btn-sm">
+        <Link to={paths.import} className="btn btn-primary btn-sm">
           New import
         </Link>
       </div>
@@ -72,7 +73,7 @@ export function HistoryTable() {
               {data.results.length === 0 ? (
                 <EmptyRow colSpan={8}>
                   {status ? `No ${status} imports.` : 'No imports yet. '}
-                  {!status ? <Link to="/import">Import a file</Link> : null}
+                  {!status ? <Link to={paths.import}>Import a file</Link> : null}
                 </EmptyRow>
               ) : (
                 data.results.map((job) => (
@@ -81,13 +82,13 @@ export function HistoryTable() {
                       <StatusBadge status={job.status} />
                     </td>
                     <td className="cell-file">
-                      <Link to={`/imports/${job.id}`}>{job.filename}</Link>
+                      <Link to={jobPath(job.id)}>{job.filename}</Link>
                     </td>
                     <td>{job.dataset}</td>
-                    <Num>{job.created_rows ?? 0}</Num>
-                    <Num>{job.updated_rows ?? 0}</Num>
-                    <Num>{job.skipped_rows ?? 0}</Num>
-                    <Num className={job.failed_rows ? 'num text-danger' : 'num'}>{job.failed_rows ?? 0}</Num>
+                    <Num>{formatCount(job.created_rows ?? 0)}</Num>
+                    <Num>{formatCount(job.updated_rows ?? 0)}</Num>
+                    <Num>{formatCount(job.skipped_rows ?? 0)}</Num>
+                    <Num className={job.failed_rows ? 'num text-danger' : 'num'}>{formatCount(job.failed_rows ?? 0)}</Num>
                     <td>
                       <time dateTime={job.created_at}>{formatDateTime(job.created_at)}</time>
                     </td>

@@ -7,6 +7,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Loading } from '@/components/ui/spinner';
+import { paths } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes, formatDateTime, formatDuration, formatRate } from '@/lib/format';
 import { type ImportJobDetail, isFinalStatus } from '@/types/api';
@@ -56,7 +57,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
         <div className="empty-state">
           <h1>Import not found</h1>
           <p className="muted">There is no import with this address in your workspace. It may belong to another workspace, or the link is mistyped.</p>
-          <Link className="btn btn-secondary" to="/imports">
+          <Link className="btn btn-secondary" to={paths.imports}>
             Back to History
           </Link>
         </div>
@@ -100,7 +101,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
   return (
     <article className="job stack">
       <p className="breadcrumbs">
-        <Link to="/imports">← All imports</Link>
+        <Link to={paths.imports}>← All imports</Link>
       </p>
       <header className="page-header">
         <div>
@@ -118,7 +119,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
               Cancel import
             </Button>
           ) : (
-            <Link className="btn btn-secondary btn-sm" to="/import">
+            <Link className="btn btn-secondary btn-sm" to={paths.import}>
               Import another file
             </Link>
           )}

@@ -4,17 +4,30 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import { sessionStore } from '@/lib/session-store';
-import { JOB_ID, booksConfig, jobFixture } from '@/testing/fixtures';
+import { JOB_ID, booksConfig, feedsConfig, jobFixture } from '@/testing/fixtures';
 import { renderWithApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
 import { UploadForm } from './upload-form';
 
-function setup() {
+function setup(config = booksConfig) {
   sessionStore.set({ access: 'access-1', refresh: 'refresh-1' });
   const user = userEvent.setup({ applyAccept: false });
-  renderWithApp(<UploadForm config={booksConfig} />, { route: '/import', path: '/import' });
+  renderWithApp(<UploadForm config={config} />, { route: '/import', path: '/import' });
   return user;
+}
+
+/** Answer an upload with a job and keep the form's fields. */
+function captureUpload() {
+  const sent: Record<string, FormDataEntryValue | null>[] = [];
+  server.use(
+    http.post('/api/imports/', async ({ request }) => {
+      const form = await request.formData();
+      sent.push(Object.fromEntries(['dataset', 'on_conflict', 'timezone', 'column_mapping'].map((k) => [k, form.get(k)])));
+      return HttpResponse.json(jobFixture(), { status: 201 });
+    }),
+  );
+  return sent;
 }
 
 const csv = (name: string, text: string) => new File([text], name, { type: 'text/csv' });
@@ -210,5 +223,61 @@ describe('UploadForm', () => {
     await screen.findByRole('table', { name: 'Column matching' });
     await user.click(start());
     await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('Cannot reach the server'));
+  });
+
+  describe('a partner feed', () => {
+    const pickupFile = () =>
+      csv('card-pickup.csv', 'ID ,Card ID,User Mobile,Timestamp\nP-1,C1001,585949014,13-11-2023 14:00\n');
+
+    it('matches headers with stray spaces and aliases, and takes the dataset\'s conflict policy', async () => {
+      const user = setup(feedsConfig);
+      await user.selectOptions(screen.getByLabelText('Dataset'), 'card_pickup');
+      expect(screen.getByRole('list', { name: 'Columns of Card pickups' })).toHaveTextContent('user mobile');
+      expect(screen.getByRole('radio', { name: 'Skip the row' })).toBeChecked();
+      expect(screen.getByRole('radio', { name: 'Report an error' })).not.toBeChecked();
+      expect(screen.queryByRole('radio', { name: 'Update the stored row' })).toBeNull();
+
+      await user.upload(screen.getByLabelText('CSV file'), pickupFile());
+      await screen.findByRole('table', { name: 'Column matching' });
+      expect(matchingRow('partner_row_id').slice(2, 4)).toEqual(['matched by alias', 'ID']);
+      expect(matchingRow('card_id').slice(2, 4)).toEqual(['matched by alias', 'Card ID']);
+      expect(matchingRow('mobile').slice(2, 4)).toEqual(['matched by alias', 'User Mobile']);
+      expect(matchingRow('event_at').slice(2, 4)).toEqual(['matched by alias', 'Timestamp']);
+      expect(start()).toBeEnabled();
+
+      // Back to books: its own policy and all three choices again.
+      await user.selectOptions(screen.getByLabelText('Dataset'), 'books');
+      expect(screen.getByRole('radio', { name: 'Report an error' })).toBeChecked();
+      expect(screen.getByRole('radio', { name: 'Update the stored row' })).toBeInTheDocument();
+      expect(screen.queryByLabelText('Time zone of the file')).toBeNull();
+    });
+
+    it('reads times in the dataset\'s zone unless another is chosen, and sends only a change', async () => {
+      const sent = captureUpload();
+      const user = setup(feedsConfig);
+      await user.selectOptions(screen.getByLabelText('Dataset'), 'card_pickup');
+      const zone = screen.getByLabelText('Time zone of the file');
+      expect(zone).toHaveValue('Asia/Dubai');
+      expect(zone).toHaveAccessibleDescription(/read in this zone/);
+      await user.upload(screen.getByLabelText('CSV file'), pickupFile());
+      await screen.findByRole('table', { name: 'Column matching' });
+      await user.click(start());
+      await screen.findByText(`at /imports/${JOB_ID}`);
+      expect(sent).toEqual([
+        { dataset: 'card_pickup', on_conflict: 'skip', timezone: null, column_mapping: null },
+      ]);
+    });
+
+    it('sends a zone the person chose', async () => {
+      const sent = captureUpload();
+      const user = setup(feedsConfig);
+      await user.selectOptions(screen.getByLabelText('Dataset'), 'card_returned');
+      await user.selectOptions(screen.getByLabelText('Time zone of the file'), 'Europe/Berlin');
+      await user.upload(screen.getByLabelText('CSV file'), csv('r.csv', 'ID,Card ID,User contact,Timestamp\nR-1,C1,0585949014,14-11-2023 12:00'));
+      await screen.findByRole('table', { name: 'Column matching' });
+      await user.click(start());
+      await screen.findByText(`at /imports/${JOB_ID}`);
+      expect(sent[0]).toMatchObject({ dataset: 'card_returned', timezone: 'Europe/Berlin', on_conflict: 'skip' });
+    });
   });
 });

@@ -5,9 +5,10 @@ import { describeError } from '@/components/errors/error-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ProgressBar } from '@/components/ui/progress-bar';
+import { jobPath } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes } from '@/lib/format';
-import type { ImportConfig, OnConflict } from '@/types/api';
+import type { Dataset, ImportConfig, OnConflict } from '@/types/api';
 
 import { createImport, type UploadProgress } from '../api/create-import';
 import { type HeaderInfo, readCsvHeader } from '../lib/csv-header';
@@ -21,6 +22,21 @@ const ON_CONFLICT_CHOICES: { value: OnConflict; label: string; hint: string }[] 
   { value: 'skip', label: 'Skip the row', hint: 'The stored row is kept as it is.' },
   { value: 'update', label: 'Update the stored row', hint: 'The stored row takes the values from the file.' },
 ];
+
+function isOnConflict(value: string): value is OnConflict {
+  return ON_CONFLICT_CHOICES.some((choice) => choice.value === value);
+}
+
+function defaultOnConflict(dataset: Dataset | undefined): OnConflict {
+  const value = dataset?.on_conflict_default ?? 'error';
+  return isOnConflict(value) ? value : 'error';
+}
+
+/** Every zone the browser knows, with the dataset's first in case the browser lacks it. */
+function timezoneChoices(datasetZone: string): string[] {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [datasetZone, ...known.filter((zone) => zone !== datasetZone)];
+}
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
 
@@ -50,7 +66,8 @@ export function UploadForm({ config }: { config: ImportConfig }) {
   const [datasetName, setDatasetName] = useState(() => datasets[0]?.name ?? '');
   const [fileState, setFileState] = useState<FileState>({ kind: 'none' });
   const [mapping, setMapping] = useState<Record<string, string>>({});
-  const [onConflict, setOnConflict] = useState<OnConflict>('error');
+  const [onConflict, setOnConflict] = useState<OnConflict>(() => defaultOnConflict(datasets[0]));
+  const [timezone, setTimezone] = useState(() => datasets[0]?.timezone ?? 'UTC');
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [serverError, setServerError] = useState<unknown>(null);
@@ -60,6 +77,11 @@ export function UploadForm({ config }: { config: ImportConfig }) {
   useEffect(() => () => abort.current?.abort(), []);
 
   const dataset = datasets.find((d) => d.name === datasetName) ?? null;
+  const conflictChoices = ON_CONFLICT_CHOICES.filter(
+    (choice) => dataset?.on_conflict_choices.includes(choice.value) ?? true,
+  );
+  const readsTimes = Boolean(dataset?.columns.some((column) => column.type === 'datetime'));
+  const zones = useMemo(() => (readsTimes && dataset ? timezoneChoices(dataset.timezone) : []), [readsTimes, dataset]);
 
   const chooseFile = (file: File) => {
     const token = ++readToken.current;
@@ -115,11 +137,18 @@ export function UploadForm({ config }: { config: ImportConfig }) {
     abort.current = new AbortController();
     try {
       const job = await createImport(
-        { file: fileState.file, dataset: dataset.name, onConflict, columnMapping: matching.chosen },
+        {
+          file: fileState.file,
+          dataset: dataset.name,
+          onConflict,
+          columnMapping: matching.chosen,
+          // Only a choice that differs from the dataset's zone is sent; the server applies its own.
+          timezone: readsTimes && timezone !== dataset.timezone ? timezone : undefined,
+        },
         setProgress,
         abort.current.signal,
       );
-      navigate(`/imports/${job.id}`);
+      navigate(jobPath(job.id));
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return;
       setServerError(error);
@@ -144,8 +173,11 @@ export function UploadForm({ config }: { config: ImportConfig }) {
             id="dataset"
             value={datasetName}
             onChange={(e) => {
+              const next = datasets.find((d) => d.name === e.target.value);
               setDatasetName(e.target.value);
               setMapping({});
+              setOnConflict(defaultOnConflict(next));
+              setTimezone(next?.timezone ?? 'UTC');
             }}
           >
             {datasets.map((d) => (
@@ -223,9 +255,29 @@ export function UploadForm({ config }: { config: ImportConfig }) {
         <h2 id="step-options" className="card-title">
           <span className="step">3</span> Import
         </h2>
+        {readsTimes && dataset ? (
+          <div className="field">
+            <label htmlFor="timezone">Time zone of the file</label>
+            <select
+              id="timezone"
+              aria-describedby="timezone-hint"
+              value={timezone}
+              onChange={(e) => setTimezone(e.target.value)}
+            >
+              {zones.map((zone) => (
+                <option key={zone} value={zone}>
+                  {zone === dataset.timezone ? `${zone} (the dataset's)` : zone}
+                </option>
+              ))}
+            </select>
+            <p className="field-hint" id="timezone-hint">
+              Times written without a zone, like 13-11-2023 14:00, are read in this zone and stored in UTC.
+            </p>
+          </div>
+        ) : null}
         <fieldset className="radio-group" role="radiogroup" aria-labelledby="on-conflict-legend">
           <legend id="on-conflict-legend">When a key already exists</legend>
-          {ON_CONFLICT_CHOICES.map((choice) => (
+          {conflictChoices.map((choice) => (
             <label key={choice.value} className="radio">
               <input
                 type="radio"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { booksConfig } from '@/testing/fixtures';
+import { booksConfig, feedsConfig } from '@/testing/fixtures';
 
 import { matchColumns } from './match-columns';
 
@@ -67,5 +67,29 @@ describe('matchColumns', () => {
     const result = matchColumns(columns, ['title', 'author', 'isbn', 'Title']);
     expect(statusOf(result, 'title')).toEqual(['matched', 'title']);
     expect(result.ignored).toEqual(['Title']);
+  });
+
+  it('reads a partner feed the way the server does: stray spaces, any case, aliases with spaces', () => {
+    const pickup = feedsConfig.datasets.find((d) => d.name === 'card_pickup')!.columns;
+    const result = matchColumns(pickup, ['ID ', 'Card ID ', 'User Mobile', ' TIMESTAMP']);
+    expect(statusOf(result, 'partner_row_id')).toEqual(['matched by alias', 'ID ']);
+    expect(statusOf(result, 'card_id')).toEqual(['matched by alias', 'Card ID ']);
+    expect(statusOf(result, 'mobile')).toEqual(['matched by alias', 'User Mobile']);
+    expect(statusOf(result, 'event_at')).toEqual(['matched by alias', ' TIMESTAMP']);
+    expect(result.missing).toEqual([]);
+    expect(result.ignored).toEqual([]);
+  });
+
+  it('prefers a column named exactly over one reached by an alias', () => {
+    const exceptions = feedsConfig.datasets.find((d) => d.name === 'card_delivery_exception')!.columns;
+    const result = matchColumns(exceptions, ['Card ID', 'card_id', 'User contact', 'Timestamp', 'Comment']);
+    expect(statusOf(result, 'card_id')).toEqual(['matched', 'card_id']);
+    expect(statusOf(result, 'reason')).toEqual(['matched by alias', 'Comment']);
+    expect(result.ignored).toEqual(['Card ID']);
+  });
+
+  it('folds case like the server, so STRASSE and Straße are one name', () => {
+    const result = matchColumns([{ name: 'straße', required: true, aliases: [] }], ['STRASSE']);
+    expect(result.missing).toEqual([]);
   });
 });

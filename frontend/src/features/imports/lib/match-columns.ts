@@ -25,8 +25,9 @@ export type MatchResult = {
   ignored: string[];
 };
 
+/** Trimmed and case-folded like Python's str.casefold(): upper then lower folds ß to ss too. */
 export function normalizeName(name: string): string {
-  return name.trim().toLowerCase();
+  return name.trim().toUpperCase().toLowerCase();
 }
 
 export function matchColumns(
