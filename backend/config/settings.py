@@ -173,6 +173,21 @@ IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=131_072)
 IMPORT_READER_PROCESS = env.bool("IMPORT_READER_PROCESS", default=True)
 if IMPORT_BATCH_SIZE < 1:
     raise ImproperlyConfigured("IMPORT_BATCH_SIZE must be a positive integer.")
+# Crash recovery (see README, "What survives what"). A running job's worker writes a heartbeat
+# with every batch and every IMPORT_HEARTBEAT_SECONDS in between; a job whose heartbeat is older
+# than IMPORT_STALE_SECONDS has lost its worker and is re-queued by the watchdog (run by Celery
+# beat every IMPORT_WATCHDOG_SECONDS) to resume from its checkpoint. After IMPORT_MAX_ATTEMPTS
+# runs it fails with failure_reason=worker_lost. A pending job the broker no longer holds is
+# queued again after IMPORT_PENDING_REQUEUE_SECONDS.
+IMPORT_HEARTBEAT_SECONDS = env.float("IMPORT_HEARTBEAT_SECONDS", default=10.0)
+IMPORT_STALE_SECONDS = env.float("IMPORT_STALE_SECONDS", default=120.0)
+IMPORT_WATCHDOG_SECONDS = env.float("IMPORT_WATCHDOG_SECONDS", default=30.0)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=5)
+IMPORT_PENDING_REQUEUE_SECONDS = env.float("IMPORT_PENDING_REQUEUE_SECONDS", default=60.0)
+if not 0 < IMPORT_HEARTBEAT_SECONDS * 3 <= IMPORT_STALE_SECONDS:
+    raise ImproperlyConfigured("IMPORT_STALE_SECONDS must be at least three IMPORT_HEARTBEAT_SECONDS.")
+if IMPORT_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_ATTEMPTS must be at least 1.")
 
 # ---- Feeds ----------------------------------------------------------------------------------
 # Feed sources are folders under this root, never elsewhere (the API refuses any other path).
@@ -199,9 +214,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # With acks_late, Redis re-delivers a task not acknowledged within this time; an import of a
-    # very large file may run for hours, and the checkpoint guard makes a re-delivery harmless.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+    # With acks_late, Redis re-delivers a task not acknowledged within this time. The watchdog
+    # finds a lost job within IMPORT_STALE_SECONDS; re-delivery is only the second line, so the
+    # timeout stays well above a long batch: a re-delivered task whose job still has a live
+    # heartbeat leaves it to its worker, so an early re-delivery costs nothing.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_DEFAULT_QUEUE = "imports"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -210,7 +227,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "import-watchdog": {"task": "imports.watchdog", "schedule": IMPORT_WATCHDOG_SECONDS},
+}
 if FEEDS_POLL_MINUTES:
     CELERY_BEAT_SCHEDULE["poll-feeds"] = {"task": "feeds.poll", "schedule": FEEDS_POLL_MINUTES * 60.0}
 

@@ -60,6 +60,15 @@ class ImportJob(models.Model):
     # The last spreadsheet row whose outcome is committed; a re-run resumes after it.
     checkpoint_row = models.PositiveIntegerField(default=0)
 
+    # Crash recovery. A running job's worker touches heartbeat_at with every batch and on a
+    # timer in between; a job whose heartbeat is older than IMPORT_STALE_SECONDS has lost its
+    # worker, and is taken over (by a re-delivered task or the watchdog's re-queue) from its
+    # checkpoint. attempts counts the runs that started it; past IMPORT_MAX_ATTEMPTS it fails.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # When the job was last handed to the broker; NULL while it never reached it.
+    queued_at = models.DateTimeField(null=True, blank=True)
+
     error_message = models.TextField(blank=True, default="")
     failure_reason = models.CharField(max_length=50, blank=True, default="")
 
@@ -73,6 +82,12 @@ class ImportJob(models.Model):
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="imports_job_ws_created_idx"),
             models.Index(fields=["workspace", "status"], name="imports_job_ws_status_idx"),
+            # The watchdog's scan: only unfinished jobs.
+            models.Index(
+                fields=["status", "heartbeat_at"],
+                name="imports_job_unfinished_idx",
+                condition=models.Q(status__in=["pending", "processing"]),
+            ),
         ]
 
     def __str__(self) -> str:

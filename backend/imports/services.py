@@ -8,18 +8,23 @@ import logging
 import uuid
 import zoneinfo
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rest_framework import status
 
 from accounts.models import Workspace
 from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
+from imports.broker import broker_queued_job_ids
 from imports.models import ImportJob
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import JobStopped
@@ -179,14 +184,21 @@ def _has_surrogates(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
-def import_job_enqueue(*, job: ImportJob) -> None:
+def import_job_enqueue(*, job: ImportJob) -> bool:
+    """Hand the job to the broker; says whether it got there.
+
+    A broker that is down leaves the job pending, not failed: the watchdog queues it again once
+    the broker answers, so an upload accepted with 201 is imported all the same.
+    """
     from imports.tasks import import_job_process_task
 
     try:
         import_job_process_task.delay(str(job.pk))
-    except Exception as exc:  # the broker is down: say so on the job instead of leaving it pending
-        logger.exception("could not queue import job %s", job.pk)
-        import_job_fail(job_id=job.pk, reason="queue_unavailable", message=f"The job could not be queued: {exc}")
+    except Exception:
+        logger.warning("could not queue import job %s; the watchdog will queue it again", job.pk, exc_info=True)
+        return False
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now())
+    return True
 
 
 def import_job_finish(
@@ -226,15 +238,51 @@ def import_job_cancel(*, job: ImportJob) -> ImportJob:
     return job
 
 
+def _job_claim(*, job_id: uuid.UUID | str) -> bool:
+    """Take the job for this run: a pending one, or a running one whose worker is gone.
+
+    A running job whose heartbeat is fresh belongs to a live worker, so a duplicate or early
+    re-delivery of its task leaves it alone. Each claim counts as an attempt.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    lost = Q(status=ImportJob.Status.PROCESSING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale))
+    return (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ImportJob.Status.PENDING) | lost)
+        .update(
+            status=ImportJob.Status.PROCESSING,
+            started_at=Coalesce(F("started_at"), now),
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        == 1
+    )
+
+
+def _job_release(*, job_id: uuid.UUID | str) -> None:
+    """Let the next run take a job this run could not finish (its task retries at once)."""
+    try:
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PROCESSING).update(heartbeat_at=None)
+    except DatabaseError:
+        logger.warning("import job %s: not released; the watchdog takes it over when it is stale", job_id)
+
+
 def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResult], None] | None = None) -> ImportJob:
     """Run a job to its end. Safe to call again for the same job: it resumes after its checkpoint."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.PROCESSING, started_at=now, updated_at=now
-    )
+    claimed = _job_claim(job_id=job_id)
     job = ImportJob.objects.get(pk=job_id)
-    if not claimed and job.status != ImportJob.Status.PROCESSING:
-        logger.info("import job %s is %s; nothing to do", job_id, job.status)
+    if not claimed:
+        logger.info("import job %s is %s with a live worker or finished; nothing to do", job_id, job.status)
+        return job
+    if job.attempts > settings.IMPORT_MAX_ATTEMPTS:
+        import_job_fail(
+            job_id=job.pk,
+            reason="worker_lost",
+            message=f"The job's worker was lost {job.attempts - 1} times; it was not started again.",
+        )
+        job.refresh_from_db()
         return job
     try:
         job_pipeline_run(job=job, on_batch=on_batch)
@@ -244,7 +292,53 @@ def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResu
         import_job_fail(job_id=job.pk, reason=failure.reason, message=failure.message)
     except ApplicationError as error:
         import_job_fail(job_id=job.pk, reason=error.code, message=error.message)
+    except BaseException:
+        _job_release(job_id=job.pk)
+        raise
     else:
         import_job_finish(job_id=job.pk, status=ImportJob.Status.COMPLETED, from_statuses=[ImportJob.Status.PROCESSING])
     job.refresh_from_db()
     return job
+
+
+@dataclass
+class WatchdogReport:
+    requeued: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def import_jobs_watchdog() -> WatchdogReport:
+    """Find the jobs nobody is working on and put them back in the queue, or fail them.
+
+    - running, but the heartbeat is older than IMPORT_STALE_SECONDS: its worker is gone; queued
+      again to resume from the checkpoint, or failed (worker_lost) after IMPORT_MAX_ATTEMPTS;
+    - pending, never handed to the broker, or no longer in it: queued again.
+    A job queued again is left alone for one more stale period, so a queue that is merely long
+    does not fill up with copies.
+    """
+    report = WatchdogReport()
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    not_just_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
+    lost = ImportJob.objects.filter(status=ImportJob.Status.PROCESSING).filter(
+        (Q(heartbeat_at__isnull=True) & Q(updated_at__lt=stale)) | Q(heartbeat_at__lt=stale)
+    )
+    for job in lost.filter(not_just_queued).only("pk", "attempts"):
+        if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            message = f"The job's worker was lost {job.attempts} times; it was not started again."
+            if import_job_finish(job_id=job.pk, status=ImportJob.Status.FAILED, reason="worker_lost", message=message):
+                report.failed.append(str(job.pk))
+        elif import_job_enqueue(job=job):
+            report.requeued.append(str(job.pk))
+
+    waiting = now - timedelta(seconds=settings.IMPORT_PENDING_REQUEUE_SECONDS)
+    pending = ImportJob.objects.filter(status=ImportJob.Status.PENDING, created_at__lt=waiting).only("pk", "queued_at")
+    never_queued = list(pending.filter(queued_at__isnull=True))
+    held = broker_queued_job_ids()
+    lost_messages = [] if held is None else [j for j in pending.filter(queued_at__lt=waiting) if str(j.pk) not in held]
+    for job in [*never_queued, *lost_messages]:
+        if import_job_enqueue(job=job):
+            report.requeued.append(str(job.pk))
+    if report.requeued or report.failed:
+        logger.warning("watchdog: queued again %s, failed %s", report.requeued, report.failed)
+    return report

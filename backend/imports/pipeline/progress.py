@@ -76,6 +76,7 @@ def batch_commit(
             **increments,
             stored_errors=F("stored_errors") + len(to_store),
             checkpoint_row=result.last_row,
+            heartbeat_at=timezone.now(),
             updated_at=timezone.now(),
         )
     return result.last_row

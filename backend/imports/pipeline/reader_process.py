@@ -34,7 +34,11 @@ READER_NICENESS = 5
 
 
 class ReaderProcessFailure(Exception):
-    """The child reading the file failed or died; the job fails with this message."""
+    """Reading the file raised an error in the child: the same file would fail the same way."""
+
+
+class ReaderProcessDied(ReaderProcessFailure):
+    """The child is gone (killed, out of memory) or its message was cut: worth another try."""
 
 
 class ChildReader(Generic[T]):
@@ -73,9 +77,12 @@ class ChildReader(Generic[T]):
         while not self._ended:
             try:
                 message = self._reader.recv_bytes()
-            except EOFError:
+            except (EOFError, OSError):
+                # EOF: the child is gone. OSError: the pipe ended inside a message (the child died
+                # while writing it).
+                self._kill()
                 status = self._reap()
-                raise ReaderProcessFailure(
+                raise ReaderProcessDied(
                     f"The process reading the file stopped unexpectedly ({_status_text(status)})."
                 ) from None
             kind, payload = pickle.loads(message)
@@ -89,12 +96,16 @@ class ChildReader(Generic[T]):
     def __exit__(self, *exc_info: object) -> None:
         if self._reader is not None:
             self._reader.close()
-        # Until it is reaped the pid cannot belong to another process, so this kill is safe.
         if not self._reaped:
             if not self._ended:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(self._pid, signal.SIGKILL)
+                self._kill()
             self._reap()
+
+    def _kill(self) -> None:
+        # Until it is reaped the pid cannot belong to another process, so this kill is safe.
+        if not self._reaped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
 
     def _reap(self) -> int | None:
         self._reaped = True

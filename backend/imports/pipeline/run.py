@@ -14,10 +14,11 @@ from django.db import DatabaseError
 from datasets.registry import BatchLoaded, dataset_get
 from imports.models import ImportJob
 from imports.pipeline.counting import records_count
+from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import LoadTarget, PostgresCopyLoader, ValidRow, loader_for
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import batch_commit
-from imports.pipeline.reader_process import ChildReader, ReaderProcessFailure
+from imports.pipeline.reader_process import ChildReader, ReaderProcessDied, ReaderProcessFailure
 from imports.pipeline.reading import (
     FileFormat,
     RecordReadError,
@@ -40,6 +41,10 @@ class PipelineFailure(Exception):
         self.reason = reason
         self.message = message
 
+
+# A reader process that dies this many times in one run fails the job: something in the file or
+# the machine kills it every time.
+READER_RESTARTS = 3
 
 # Joins the fields of a batch's valid rows into one text. Valid rows hold no NUL (the validator
 # rejects it), and every valid row has the header's number of fields, so the text splits back.
@@ -187,22 +192,36 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 job.total_rows = records_count(path=path, fmt=fmt)
                 ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
 
+        def heartbeat() -> JobHeartbeat:
+            return JobHeartbeat(job_id=job.pk, interval=settings.IMPORT_HEARTBEAT_SECONDS)
+
         try:
             if isinstance(loader, PostgresCopyLoader) and settings.IMPORT_READER_PROCESS:
                 # Reading, validating and formatting (all Python) run in a child process while
                 # this one waits on PostgreSQL, so both cores work. The ORM loader stays serial.
                 # The child starts on the first batches while this process counts the file.
-                try:
-                    with ChildReader(batches) as source:
-                        total_count()
-                        for batch in source:
-                            checkpoint = commit(batch)
-                except ReaderProcessFailure as failure:
-                    raise PipelineFailure("reader_failed", str(failure)) from failure
+                # The heartbeat thread starts after the fork, so the child inherits no thread.
+                deaths = 0
+                while True:
+                    try:
+                        with ChildReader(batches) as source, heartbeat():
+                            total_count()
+                            for batch in source:
+                                checkpoint = commit(batch)
+                        break
+                    except ReaderProcessDied as death:
+                        # Killed or out of memory: start a new reader after the checkpoint.
+                        deaths += 1
+                        if deaths > READER_RESTARTS:
+                            raise PipelineFailure("reader_failed", str(death)) from death
+                        logger.warning("import job %s: %s; resuming after row %s", job.pk, death, checkpoint)
+                    except ReaderProcessFailure as failure:
+                        raise PipelineFailure("reader_failed", str(failure)) from failure
             else:
-                total_count()
-                for batch in batches():
-                    checkpoint = commit(batch)
+                with heartbeat():
+                    total_count()
+                    for batch in batches():
+                        checkpoint = commit(batch)
         finally:
             _loader_close(loader)
 

@@ -9,7 +9,7 @@ import psutil
 import pytest
 
 from catalog.models import Book
-from imports.models import ImportJob
+from imports.models import ImportJob, ImportRowError
 from imports.pipeline.reader_process import ChildReader, ReaderProcessFailure
 from imports.pipeline.results import BatchResult
 from imports.services import import_job_process
@@ -21,7 +21,30 @@ def _children_since(started: float) -> list[psutil.Process]:
 
 
 @pytest.mark.django_db
-def test_a_reader_process_that_dies_fails_the_job_and_keeps_the_committed_batches(make_job, settings):
+def test_a_reader_process_killed_mid_file_is_replaced_and_the_job_completes_exactly(make_job, settings):
+    settings.IMPORT_READER_PROCESS = True
+    settings.IMPORT_BATCH_SIZE = 10
+    job = make_job(books_csv(30_000) + b",,,\n")
+    started = time.time() - 1
+    kills = []
+
+    def kill_the_reader_twice(result: BatchResult) -> None:
+        if len(kills) < 2 and result.last_row > 5_000 * (len(kills) + 1):
+            for child in _children_since(started):
+                child.kill()
+                kills.append(result.last_row)
+
+    job = import_job_process(job_id=job.pk, on_batch=kill_the_reader_twice)
+    assert len(kills) == 2
+    assert job.status == ImportJob.Status.COMPLETED, job.error_message
+    assert (job.total_rows, job.processed_rows, job.created_rows, job.failed_rows) == (30_001, 30_001, 30_000, 1)
+    assert Book.objects.count() == 30_000
+    assert ImportRowError.objects.get(job=job).row_number == 30_002
+    assert _children_since(started) == []
+
+
+@pytest.mark.django_db
+def test_a_reader_process_that_dies_every_time_fails_the_job_and_keeps_the_committed_batches(make_job, settings):
     settings.IMPORT_READER_PROCESS = True
     settings.IMPORT_BATCH_SIZE = 10
     # Far more batches than the pipe holds, so the child is still reading when it is killed.
