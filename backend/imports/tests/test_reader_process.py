@@ -26,7 +26,7 @@ def test_a_reader_process_killed_mid_file_is_replaced_and_the_job_completes_exac
     settings.IMPORT_BATCH_SIZE = 10
     job = make_job(books_csv(30_000) + b",,,\n")
     started = time.time() - 1
-    kills = []
+    kills: list[int] = []
 
     def kill_the_reader_twice(result: BatchResult) -> None:
         if len(kills) < 2 and result.last_row > 5_000 * (len(kills) + 1):
