@@ -25,10 +25,48 @@ def errors_text(errors: dict[str, list[str]]) -> str:
     return "; ".join(parts)
 
 
+def raw_fields(raw: str, delimiter: str) -> list[str]:
+    """The fields of a stored raw row (written by the pipeline as one CSV record).
+
+    Split here rather than by the csv module, whose field limit is a process-wide setting the
+    import (and any other request of this process) relies on; newlines inside quoted fields, CR
+    LF included, stay in their field, and text that is not well-formed CSV still comes back
+    (a stray quote is kept as it stands), so no row is lost.
+    """
+    if not raw:
+        return []
+    fields: list[str] = []
+    current: list[str] = []
+    quoted = False
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and raw[i + 1] == '"':
+                    current.append('"')
+                    i += 1
+                else:
+                    quoted = False
+            else:
+                current.append(ch)
+        elif ch == '"' and not current:
+            quoted = True
+        elif ch == delimiter:
+            fields.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    fields.append("".join(current))
+    return fields
+
+
 def errors_csv_rows(*, job: ImportJob, row_errors: Iterable[ImportRowError]) -> Iterator[str]:
     """Yield the CSV text line by line: the original columns, then row_number and errors."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every field quoted, so a spreadsheet or a script reads back newlines and delimiters alike.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
 
     def line(cells: list[str]) -> str:
         writer.writerow([cell_neutralise(c) for c in cells])
@@ -40,7 +78,7 @@ def errors_csv_rows(*, job: ImportJob, row_errors: Iterable[ImportRowError]) -> 
     yield line([*job.headers, "row_number", "errors"])
     width = len(job.headers)
     for row_error in row_errors:
-        fields = next(csv.reader([row_error.raw_data], delimiter=job.delimiter), []) if row_error.raw_data else []
+        fields = raw_fields(row_error.raw_data, job.delimiter)
         # A ragged row keeps all its fields; a short one is padded so the two last columns line up.
         fields += [""] * (width - len(fields))
         yield line([*fields, str(row_error.row_number), errors_text(row_error.errors)])

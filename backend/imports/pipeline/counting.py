@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from imports.pipeline.reading import FileFormat, open_text
+from imports.pipeline.reading import FileFormat, open_text, records_lines
 
 
 def records_count(*, path: Path | str, fmt: FileFormat) -> int:
@@ -15,7 +15,7 @@ def records_count(*, path: Path | str, fmt: FileFormat) -> int:
     """
     count = 0
     with open_text(path, fmt.encoding) as f:
-        reader = csv.reader(f, **fmt.dialect)  # type: ignore[arg-type]
+        reader = csv.reader(records_lines(f), **fmt.dialect)  # type: ignore[arg-type]
         while True:
             try:
                 for row in reader:

@@ -118,11 +118,52 @@ def field_size_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+class _BoundedLines:
+    """The lines of a text file, none longer than ``limit`` characters in memory.
+
+    csv reads whole lines, so one line of a gigabyte (a file without newlines, a runaway quote)
+    would be held whole, in the web process inspecting an upload as in the worker. A longer line
+    is read past in chunks and stands as a one-field placeholder record, and ``cut`` says so,
+    so the reader turns it into a row error for that record.
+    """
+
+    def __init__(self, handle: io.TextIOWrapper, limit: int) -> None:
+        self.readline = handle.readline
+        self.limit = limit
+        self.cut = False
+
+    def __iter__(self) -> Iterator[str]:
+        readline, limit = self.readline, self.limit
+        while True:
+            line = readline(limit + 1)
+            if not line:
+                return
+            if len(line) > limit and not line.endswith(("\n", "\r")):
+                while True:
+                    rest = readline(READ_BUFFER)
+                    if not rest or rest.endswith(("\n", "\r")):
+                        break
+                self.cut = True
+                line = _CUT_PLACEHOLDER
+            yield line
+
+
+_CUT_PLACEHOLDER = "-\n"
+
+
+def record_limit() -> int:
+    """Characters one record may take: the csv field limit in force (IMPORT_MAX_FIELD_CHARS)."""
+    return csv.field_size_limit()
+
+
 def header_read(*, path: Path | str, fmt: FileFormat) -> Header | None:
     """The first non-blank record, with its row number; None for a file with no records."""
     with open_text(path, fmt.encoding) as f:
-        reader = csv.reader(f, **fmt.dialect)  # type: ignore[arg-type]
+        lines = _BoundedLines(f, record_limit())
+        reader = csv.reader(lines, **fmt.dialect)  # type: ignore[arg-type]
         for row_number, row in enumerate(reader, start=1):
+            if lines.cut:
+                raise csv.Error(f"the header is longer than the limit of {lines.limit} characters")
             if row:
                 return Header(row_number=row_number, names=[name.strip() for name in row])
     return None
@@ -145,19 +186,33 @@ def records_iter(
     """
     start = max(header_row, after_row)
     with open_text(path, fmt.encoding) as f:
-        reader = csv.reader(f, **fmt.dialect)  # type: ignore[arg-type]
+        lines = _BoundedLines(f, record_limit())
+        reader = csv.reader(lines, **fmt.dialect)  # type: ignore[arg-type]
         row_number = 0
         while True:
             try:
                 for row in reader:
                     row_number += 1
-                    if row and row_number > start:
+                    if lines.cut:
+                        lines.cut = False
+                        if row_number > start:
+                            yield row_number, RecordReadError(_too_long_message(lines.limit))
+                    elif row and row_number > start:
                         yield row_number, row
                 return
             except csv.Error as exc:
                 row_number += 1
                 if row_number > start:
                     yield row_number, RecordReadError(_csv_error_message(exc))
+
+
+def _too_long_message(limit: int) -> str:
+    return f"the record is longer than the limit of {limit} characters; it was not read"
+
+
+def records_lines(handle: io.TextIOWrapper) -> Iterator[str]:
+    """The file's lines as the reader sees them (long ones replaced), for counting."""
+    return iter(_BoundedLines(handle, record_limit()))
 
 
 def _csv_error_message(exc: csv.Error) -> str:

@@ -270,3 +270,51 @@ def test_the_job_keeps_the_files_sha256_and_the_datasets_default_policy(upload):
     body = upload(content, dataset="card_pickup").json()
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
     assert (body["on_conflict"], body["timezone"]) == ("skip", "")
+
+
+def test_errors_csv_keeps_every_rejected_row_whole_even_with_newlines_and_long_fields(client, run_import, settings):
+    import csv
+    import io
+
+    settings.IMPORT_MAX_FIELD_CHARS = 300_000
+    long_title = "L" * 200_000  # over the csv module's default limit of 131 072
+    content = (
+        "title,author,isbn,publication_year\n"
+        f'"Two\nlines",Ann,{isbn(1)},19x9\n'  # bad year, title with a newline
+        f'"Carriage\r\nreturn",Bob,bad-isbn,2000\n'
+        f'"{long_title}",Cy,bad,2001\n'
+        f'"Ragged\nrow",Dee,{isbn(4)},2002,extra\n'
+        f"Last,Eve,{isbn(5)},20x0\n"
+    ).encode()
+    job = run_import(content)
+    assert job.failed_rows == 5
+    response = client.get(f"/api/imports/{job.pk}/errors.csv")
+    assert response.status_code == 200
+    previous = csv.field_size_limit(1_000_000)
+    try:
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    finally:
+        csv.field_size_limit(previous)
+    assert [r[-2] for r in rows[1:]] == ["2", "3", "4", "5", "6"]
+    assert rows[1][0] == "Two\nlines"
+    assert rows[2][0] == "Carriage\r\nreturn"
+    assert rows[3][0] == long_title
+    assert rows[4][:5] == ["Ragged\nrow", "Dee", isbn(4), "2002", "extra"]
+    assert rows[5][:4] == ["Last", "Eve", isbn(5), "20x0"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields"),
+    [
+        ("a,b,c", ["a", "b", "c"]),
+        ('"x,y",z', ["x,y", "z"]),
+        ('"say ""hi""",2', ['say "hi"', "2"]),
+        ('"two\r\nlines",3', ["two\r\nlines", "3"]),
+        ('no"quote,4', ['no"quote', "4"]),
+        (",,", ["", "", ""]),
+    ],
+)
+def test_stored_raw_rows_split_back_into_their_fields(raw, fields):
+    from imports.errors_csv import raw_fields
+
+    assert raw_fields(raw, ",") == fields
