@@ -78,11 +78,18 @@ def run_import(make_job: Callable[..., ImportJob]) -> Callable[..., ImportJob]:
 
 @pytest.fixture
 def upload(client: APIClient) -> Callable[..., Any]:
-    def post(content: bytes, *, name: str = "books.csv", api: APIClient | None = None, **fields: Any) -> Any:
+    def post(
+        content: bytes,
+        *,
+        name: str = "books.csv",
+        api: APIClient | None = None,
+        headers: dict[str, str] | None = None,
+        **fields: Any,
+    ) -> Any:
         if isinstance(fields.get("column_mapping"), dict):
             fields["column_mapping"] = json.dumps(fields["column_mapping"])
         data = {"dataset": "books", **fields, "file": SimpleUploadedFile(name, content, content_type="text/csv")}
-        return (api or client).post("/api/imports/", data, format="multipart")
+        return (api or client).post("/api/imports/", data, format="multipart", headers=headers)
 
     return post
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -21,7 +21,12 @@ from imports.errors_csv import errors_csv_rows
 from imports.models import ImportJob, ImportRowError
 from imports.pipeline.progress import job_metrics
 from imports.selectors import import_job_get, import_job_list, import_row_error_list
-from imports.services import ALLOWED_EXTENSIONS, import_job_cancel, import_job_create
+from imports.services import (
+    ALLOWED_EXTENSIONS,
+    import_job_cancel,
+    import_job_create,
+    import_job_create_idempotent,
+)
 
 ERRORS_PREVIEW = 10
 
@@ -46,6 +51,11 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     ignored_columns = serializers.ListField(child=serializers.CharField())
     headers = serializers.ListField(child=serializers.CharField())
     column_mapping = serializers.DictField(child=serializers.CharField())
+    duplicate_of = serializers.UUIDField(
+        source="duplicate_of_id",
+        allow_null=True,
+        help_text="An earlier job of this workspace that imported the same file into the same dataset.",
+    )
 
     class Meta:
         model = ImportJob
@@ -60,6 +70,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "encoding",
             "timezone",
             "sha256",
+            "duplicate_of",
             "total_rows",
             "processed_rows",
             "created_rows",
@@ -157,6 +168,18 @@ class ImportJobListCreateApi(APIView):
 
     @extend_schema(
         operation_id="imports_create",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=(
+                    "Send the same key again (within 24 h) to get the same job instead of a second import; "
+                    "the answer then has Idempotent-Replayed: true. The same key with another request is a 422."
+                ),
+            )
+        ],
         request={"multipart/form-data": InputSerializer},
         responses={201: ImportJobDetailOutputSerializer},
     )
@@ -174,17 +197,27 @@ class ImportJobListCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        job = import_job_create(
-            workspace=request_workspace(request),
-            file=values["file"],
-            dataset=values["dataset"],
-            column_mapping=values.get("column_mapping"),
-            delimiter=values.get("delimiter") or None,
-            encoding=values.get("encoding") or None,
-            on_conflict=values.get("on_conflict"),
-            timezone=values.get("timezone") or None,
-        )
-        return Response(ImportJobDetailOutputSerializer(job).data, status=status.HTTP_201_CREATED)
+        options = {
+            "dataset": values["dataset"],
+            "column_mapping": values.get("column_mapping"),
+            "delimiter": values.get("delimiter") or None,
+            "encoding": values.get("encoding") or None,
+            "on_conflict": values.get("on_conflict"),
+            "timezone": values.get("timezone") or None,
+        }
+        workspace = request_workspace(request)
+        key = request.headers.get("Idempotency-Key")
+        replayed = False
+        if key is None:
+            job = import_job_create(workspace=workspace, file=values["file"], **options)
+        else:
+            job, replayed = import_job_create_idempotent(
+                workspace=workspace, idempotency_key=key, file=values["file"], **options
+            )
+        response = Response(ImportJobDetailOutputSerializer(job).data, status=status.HTTP_201_CREATED)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class ImportJobDetailApi(APIView):

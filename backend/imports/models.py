@@ -36,6 +36,10 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to=import_file_path, max_length=500)
     original_filename = models.CharField(max_length=500)
     file_size = models.BigIntegerField(default=0)
+    # An earlier job of the workspace that imported the same bytes into the same dataset.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     # Of the file as uploaded: tells a file already imported (feeds skip those).
     sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
@@ -122,3 +126,23 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number} of {self.job_id}"
+
+
+class IdempotencyKey(models.Model):
+    """An upload's Idempotency-Key: the same request sent again gets the same job, not a new one.
+
+    Kept IDEMPOTENCY_KEY_HOURS (24) per workspace; the fingerprint tells the same request from
+    another one reusing the key.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="imports_idempotency_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.job_id}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -25,7 +25,7 @@ from accounts.models import Workspace
 from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from imports.broker import broker_queued_job_ids
-from imports.models import ImportJob
+from imports.models import IdempotencyKey, ImportJob
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import JobStopped
 from imports.pipeline.reading import CANDIDATE_DELIMITERS, field_size_limit, format_detect, header_read
@@ -109,6 +109,12 @@ def import_job_create(
         timezone=zone,
     )
     job.sha256 = sha256 or _sha256(file)
+    job.duplicate_of = (
+        ImportJob.objects.filter(workspace=workspace, dataset=target.name, sha256=job.sha256)
+        .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.CANCELLED])
+        .order_by("created_at")
+        .first()
+    )
     job.file.save(original_name, file, save=False)
     try:
         _inspect_stored_file(job=job, requested_encoding=encoding, requested_delimiter=delimiter)
@@ -120,6 +126,59 @@ def import_job_create(
         job.file.delete(save=False)
         raise
     return job
+
+
+IDEMPOTENCY_KEY_HOURS = 24
+
+
+def import_job_create_idempotent(
+    *, workspace: Workspace, idempotency_key: str, file: UploadedFile, **options: Any
+) -> tuple[ImportJob, bool]:
+    """``import_job_create`` at most once per Idempotency-Key; says whether the job was there already.
+
+    The semantics of Stripe's keys and the IETF draft: the same key with the same request (file
+    bytes, name and options) gives the job it created, however often it is sent; the same key
+    with another request is a 422; keys are forgotten after IDEMPOTENCY_KEY_HOURS. A request
+    refused by the upload checks keeps no key, so it can be corrected and sent again.
+    """
+    key = idempotency_key.strip()
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise _invalid("Idempotency-Key", "Must be 1 to 255 printable characters.")
+    sha256 = _sha256(file)
+    fingerprint = hashlib.sha256(
+        json.dumps({"file": sha256, "name": file.name, **options}, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    expired = timezone.now() - timedelta(hours=IDEMPOTENCY_KEY_HOURS)
+    IdempotencyKey.objects.filter(workspace=workspace, created_at__lt=expired).delete()
+    earlier = _idempotent_job(workspace=workspace, key=key, fingerprint=fingerprint)
+    if earlier is not None:
+        return earlier, True
+    job: ImportJob | None = None
+    try:
+        with transaction.atomic():
+            job = import_job_create(workspace=workspace, file=file, sha256=sha256, **options)
+            IdempotencyKey.objects.create(workspace=workspace, key=key, fingerprint=fingerprint, job=job)
+    except IntegrityError:
+        # A request with the same key committed first (they raced): its job is the answer.
+        if job is not None:
+            job.file.delete(save=False)
+        earlier = _idempotent_job(workspace=workspace, key=key, fingerprint=fingerprint)
+        if earlier is None:
+            raise
+        return earlier, True
+    return job, False
+
+
+def _idempotent_job(*, workspace: Workspace, key: str, fingerprint: str) -> ImportJob | None:
+    record = IdempotencyKey.objects.select_related("job").filter(workspace=workspace, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        message = "This Idempotency-Key was used for another request; use a new key for a new upload."
+        raise ApplicationError(
+            message, code="idempotency_key_reused", fields={"Idempotency-Key": [message]}, status_code=422
+        )
+    return record.job
 
 
 def timezone_validate(name: str | None) -> str:

@@ -576,6 +576,11 @@ export interface components {
             encoding?: string;
             timezone?: string;
             sha256?: string;
+            /**
+             * Format: uuid
+             * @description An earlier job of this workspace that imported the same file into the same dataset.
+             */
+            duplicate_of: string | null;
             /** Format: int64 */
             total_rows?: number | null;
             /** Format: int64 */
@@ -627,6 +632,11 @@ export interface components {
             encoding?: string;
             timezone?: string;
             sha256?: string;
+            /**
+             * Format: uuid
+             * @description An earlier job of this workspace that imported the same file into the same dataset.
+             */
+            duplicate_of: string | null;
             /** Format: int64 */
             total_rows?: number | null;
             /** Format: int64 */
@@ -1214,7 +1224,10 @@ export interface operations {
     imports_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key again (within 24 h) to get the same job instead of a second import; the answer then has Idempotent-Replayed: true. The same key with another request is a 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
