@@ -14,7 +14,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intake
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: help install backend-install frontend-install frontend-build run dev worker migrate \
-	test test-backend test-sqlite test-frontend lint typecheck schema schema-check e2e bench \
+	test test-backend test-sqlite test-frontend chaos lint typecheck schema schema-check e2e bench \
 	deploy-check up down services clean
 
 help: ## List the targets
@@ -65,6 +65,10 @@ typecheck: backend-install ## mypy on backend/
 test-backend: backend-install services ## pytest against PostgreSQL, Redis and a real worker
 	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(BIN)/pytest
+
+chaos: backend-install services ## Fault injection: workers, readers, broker and database broken mid-import
+	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(BIN)/pytest -m chaos chaos
 
 test-sqlite: backend-install ## Smoke test of the embedded defaults (SQLite, filesystem broker)
 	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -p no:cacheprovider \

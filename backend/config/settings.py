@@ -184,6 +184,10 @@ IMPORT_STALE_SECONDS = env.float("IMPORT_STALE_SECONDS", default=120.0)
 IMPORT_WATCHDOG_SECONDS = env.float("IMPORT_WATCHDOG_SECONDS", default=30.0)
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=5)
 IMPORT_PENDING_REQUEUE_SECONDS = env.float("IMPORT_PENDING_REQUEUE_SECONDS", default=60.0)
+# A task whose database goes away retries IMPORT_DB_RETRIES times, waiting 5, 10, 20... seconds
+# (doubling from IMPORT_DB_RETRY_SECONDS, at most two minutes), then leaves the job to the watchdog.
+IMPORT_DB_RETRIES = env.int("IMPORT_DB_RETRIES", default=5)
+IMPORT_DB_RETRY_SECONDS = env.float("IMPORT_DB_RETRY_SECONDS", default=5.0)
 if not 0 < IMPORT_HEARTBEAT_SECONDS * 3 <= IMPORT_STALE_SECONDS:
     raise ImproperlyConfigured("IMPORT_STALE_SECONDS must be at least three IMPORT_HEARTBEAT_SECONDS.")
 if IMPORT_MAX_ATTEMPTS < 1:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from imports.services import import_job_fail, import_job_process, import_jobs_watchdog
@@ -16,7 +17,6 @@ logger = logging.getLogger(__name__)
     queue="imports",
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=5,
 )
 def import_job_process_task(self, job_id: str) -> None:  # type: ignore[no-untyped-def]
     """Process one job. It never ends stranded: it completes, fails, or stays resumable.
@@ -29,8 +29,10 @@ def import_job_process_task(self, job_id: str) -> None:  # type: ignore[no-untyp
     try:
         import_job_process(job_id=job_id)
     except (OperationalError, InterfaceError) as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 120)) from exc
+        retries = settings.IMPORT_DB_RETRIES
+        if self.request.retries < retries:
+            countdown = min(2**self.request.retries * settings.IMPORT_DB_RETRY_SECONDS, 120)
+            raise self.retry(exc=exc, countdown=countdown, max_retries=retries) from exc
         logger.error("import job %s: the database kept failing (%s); the watchdog will resume it", job_id, exc)
     except Exception as exc:
         logger.exception("import job %s failed", job_id)

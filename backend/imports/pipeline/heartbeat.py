@@ -47,6 +47,8 @@ class JobHeartbeat:
                 except DatabaseError:
                     # The batch loop meets the same outage and decides; a missed beat only
                     # brings the watchdog's takeover closer, which is what an outage deserves.
+                    # The broken connection is dropped so the next beat opens a new one.
                     logger.warning("heartbeat of import job %s not written", self.job_id, exc_info=True)
+                    connections.close_all()
         finally:
             connections.close_all()
