@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import pytest
@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 from kombu import Connection
 
+from accounts.models import Workspace
 from catalog.models import Book
 from chaos.harness import BACKEND, CeleryProcesses, DatabaseProxy, ThrowawayRedis
 from imports.models import ImportJob, ImportRowError
@@ -67,7 +68,7 @@ def expected(settings) -> dict[str, Any]:
     """The same file imported without any fault, in this process."""
     settings.IMPORT_BATCH_SIZE = 200
     job = import_job_create(
-        workspace=WorkspaceFactory(slug="reference"),
+        workspace=cast(Workspace, WorkspaceFactory(slug="reference")),
         file=SimpleUploadedFile("chaos.csv", chaos_file()),
         dataset="books",
         enqueue=False,
@@ -133,7 +134,7 @@ def stack(stack_env: dict[str, str], tmp_path: Path) -> Iterator[CeleryProcesses
 def new_job(workspace_slug: str = "chaos") -> ImportJob:
     """A job waiting for the stack: never handed to a broker, so the watchdog queues it."""
     return import_job_create(
-        workspace=WorkspaceFactory(slug=workspace_slug),
+        workspace=cast(Workspace, WorkspaceFactory(slug=workspace_slug)),
         file=SimpleUploadedFile("chaos.csv", chaos_file()),
         dataset="books",
         enqueue=False,
