@@ -12,6 +12,8 @@ MANAGE := cd backend && $(PY) manage.py
 # The suites run against the real local services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intake
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# The request counters of the throttling tests (a Redis database of their own).
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
 
 .PHONY: help install backend-install frontend-install frontend-build run dev worker migrate \
 	test test-backend test-sqlite test-frontend lint typecheck schema schema-check e2e bench \
@@ -64,7 +66,7 @@ typecheck: backend-install ## mypy on backend/
 
 test-backend: backend-install services ## pytest against PostgreSQL, Redis and a real worker
 	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		$(BIN)/pytest
+		TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/pytest
 
 test-sqlite: backend-install ## Smoke test of the embedded defaults (SQLite, filesystem broker)
 	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -p no:cacheprovider \

@@ -22,6 +22,12 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _unthrottled(settings: Any) -> None:
+    """No request rate applies unless a test sets one (accounts/tests/test_throttling.py does)."""
+    settings.THROTTLE_RATES = dict.fromkeys(settings.THROTTLE_RATES)
+
+
 @pytest.fixture
 def workspace(db: None) -> Workspace:
     return cast(Workspace, WorkspaceFactory(slug="acme"))

@@ -15,6 +15,7 @@ from accounts.models import Workspace, WorkspaceAPIKey
 from accounts.principals import WorkspacePrincipal
 from accounts.selectors import api_key_list, request_workspace
 from accounts.services import api_key_create, api_key_revoke, user_register
+from accounts.throttling import LoginThrottle, RefreshThrottle, RegisterThrottle
 from config.errors import ApplicationError
 from config.pagination import paginate, paginated_serializer
 
@@ -43,6 +44,7 @@ def _tokens_for(user: AbstractBaseUser) -> dict[str, str]:
 class RegisterApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [RegisterThrottle]
 
     @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(serializers.Serializer[object]):
@@ -67,6 +69,7 @@ class RegisterApi(APIView):
 class LoginApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
 
     @extend_schema_serializer(component_name="LoginInput")
     class InputSerializer(serializers.Serializer[object]):
@@ -92,6 +95,7 @@ class LoginApi(APIView):
 class RefreshApi(TokenRefreshView):
     authentication_classes = ()
     permission_classes = ()
+    throttle_classes = [RefreshThrottle]
 
 
 class MeApi(APIView):

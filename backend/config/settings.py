@@ -7,6 +7,7 @@ filesystem broker under ``backend/var/``), so ``make run`` works on a fresh mach
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -211,7 +212,45 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Reads are limited per user or API key everywhere; sign-up, sign-in, refresh and uploads
+    # declare their own throttles (accounts/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ReadThrottle"],
+    # How many proxies in front of the web process append to X-Forwarded-For: 0 trusts no such
+    # header (a client could write any address there), 1 behind the compose nginx, 2 behind an
+    # ingress and the page's nginx.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+
+
+def _rate(name: str, default: str) -> str | None:
+    """A request rate such as 10/minute (per second, minute, hour or day); empty means no limit."""
+    value = env.str(name, default=default).strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 10/minute, not {value!r}.")
+    return value
+
+
+# Scope -> rate, read at each request by accounts/throttling.py. Sign-up, sign-in and token
+# refresh count per client IP; uploads and reads per signed-in user or per API key.
+THROTTLE_RATES: dict[str, str | None] = {
+    "register": _rate("THROTTLE_REGISTER_RATE", "20/hour"),
+    "login": _rate("THROTTLE_LOGIN_RATE", "10/minute"),
+    "refresh": _rate("THROTTLE_REFRESH_RATE", "60/minute"),
+    "uploads": _rate("THROTTLE_UPLOAD_RATE", "30/minute"),
+    "reads": _rate("THROTTLE_READ_RATE", "1200/minute"),
+}
+
+# The throttles' counters. With Redis (CACHE_URL=redis://...) every web process shares them;
+# without it (the embedded defaults of `make run`) each process counts on its own.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intake API",

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import request_workspace
+from accounts.throttling import ReadThrottle, UploadThrottle
 from config.errors import ApplicationError
 from config.pagination import paginate, paginated_serializer
 from datasets.apis import DatasetOutputSerializer
@@ -116,6 +117,7 @@ class ImportJobDetailOutputSerializer(ImportJobOutputSerializer):
 
 class ImportJobListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ReadThrottle, UploadThrottle]
 
     class FilterSerializer(serializers.Serializer[Any]):
         status = serializers.ChoiceField(choices=ImportJob.Status.choices, required=False)
