@@ -14,7 +14,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from accounts.models import Workspace, WorkspaceAPIKey
 from accounts.principals import WorkspacePrincipal
 from accounts.selectors import api_key_list, request_workspace
-from accounts.services import api_key_create, api_key_revoke, user_register
+from accounts.services import api_key_create, api_key_revoke, refresh_token_blacklist, user_register
 from accounts.throttling import LoginThrottle, RefreshThrottle, RegisterThrottle
 from config.errors import ApplicationError
 from config.pagination import paginate, paginated_serializer
@@ -96,6 +96,26 @@ class RefreshApi(TokenRefreshView):
     authentication_classes = ()
     permission_classes = ()
     throttle_classes = [RefreshThrottle]
+
+
+class LogoutApi(APIView):
+    """Sign out on the server: the refresh token is refused from now on. The access token, which
+    lives a few minutes (JWT_ACCESS_MINUTES), is not revoked."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [RefreshThrottle]
+
+    @extend_schema_serializer(component_name="LogoutInput")
+    class InputSerializer(serializers.Serializer[object]):
+        refresh = serializers.CharField(trim_whitespace=False)
+
+    @extend_schema(operation_id="auth_logout", request=InputSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refresh_token_blacklist(token=data.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

@@ -20,6 +20,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign out on the server: the refresh token is refused from now on. The access token, which
+         *     lives a few minutes (JWT_ACCESS_MINUTES), is not revoked.
+         */
+        post: operations["auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me/": {
         parameters: {
             query?: never;
@@ -467,6 +487,9 @@ export interface components {
             email: string;
             password: string;
         };
+        LogoutInputRequest: {
+            refresh: string;
+        };
         Me: {
             user: components["schemas"]["UserOutput"];
             workspace: components["schemas"]["WorkspaceOutput"];
@@ -590,6 +613,30 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TokenPairOutput"];
                 };
+            };
+        };
+    };
+    auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LogoutInputRequest"];
+                "multipart/form-data": components["schemas"]["LogoutInputRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -18,7 +18,7 @@ export function AppShell() {
   const navigate = useNavigate();
 
   const onSignOut = () => {
-    signOut();
+    void signOut();
     navigate('/sign-in', { replace: true });
   };
 
