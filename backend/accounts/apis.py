@@ -133,6 +133,8 @@ class MeApi(APIView):
 
 
 class ApiKeyOutputSerializer(serializers.ModelSerializer[WorkspaceAPIKey]):
+    id = serializers.CharField(read_only=True, help_text="The key's public prefix; DELETE /api/keys/{id}/ revokes it.")
+
     class Meta:
         model = WorkspaceAPIKey
         fields = ["id", "name", "prefix", "created", "last_used_at", "revoked"]

@@ -192,3 +192,30 @@ def test_logout_refuses_what_is_not_a_refresh_token_naming_the_field(token):
     assert error["code"] == "token_not_valid"
     assert "refresh" in error["fields"]
     assert refresh(tokens["refresh"]).status_code == 200
+
+
+def test_a_key_is_identified_by_its_public_prefix_never_by_the_hash_of_its_secret(client):
+    created = client.post("/api/keys/", {"name": "partner"}, format="json").json()
+    stored = WorkspaceAPIKey.objects.get(name="partner")
+    assert created["id"] == created["prefix"] == stored.pk == stored.prefix
+    listing = client.get("/api/keys/").json()["results"]
+    for key in listing:
+        assert key["id"] == key["prefix"]
+    body = str(listing) + str(created)
+    assert stored.hashed_key not in body
+    assert client.delete(f"/api/keys/{created['id']}/").status_code == 204
+    assert WorkspaceAPIKey.objects.get(prefix=created["prefix"]).revoked is True
+
+
+def test_the_migration_turns_stored_ids_into_prefixes(workspace):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0002_api_key_id_is_the_prefix")
+    key, secret = WorkspaceAPIKey.objects.create_key(name="old", workspace=workspace)
+    WorkspaceAPIKey.objects.filter(pk=key.pk).update(id=f"{key.prefix}.{key.hashed_key}")
+    migration.ids_to_prefixes(apps, None)
+    migrated = WorkspaceAPIKey.objects.get(prefix=key.prefix)
+    assert migrated.pk == key.prefix
+    assert WorkspaceAPIKey.objects.get_from_key(secret) == migrated

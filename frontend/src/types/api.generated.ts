@@ -309,6 +309,7 @@ export interface components {
             name: string;
         };
         ApiKeyCreated: {
+            /** @description The key's public prefix; DELETE /api/keys/{id}/ revokes it. */
             readonly id: string;
             /** @description A free-form name for the API key. Need not be unique. 50 characters max. */
             name?: string;
@@ -323,6 +324,7 @@ export interface components {
             key: string;
         };
         ApiKeyOutput: {
+            /** @description The key's public prefix; DELETE /api/keys/{id}/ revokes it. */
             readonly id: string;
             /** @description A free-form name for the API key. Need not be unique. 50 characters max. */
             name?: string;
