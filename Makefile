@@ -43,6 +43,9 @@ frontend-build: frontend-install ## Build the page into frontend/dist
 install: backend-install frontend-install ## Install everything
 
 # ---- run -----------------------------------------------------------------------------------
+# The local servers speak plain http on 127.0.0.1: no secure-only cookies, no redirect to https.
+run dev: export DJANGO_HTTPS ?= false
+
 migrate: backend-install
 	$(MANAGE) migrate --noinput
 

@@ -64,6 +64,7 @@ STACK_ENV = {
     "CELERY_BROKER_URL": REDIS,
     "DJANGO_SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-0123456789",
     "DJANGO_DEBUG": "false",
+    "DJANGO_HTTPS": "false",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DATABASE_CONN_MAX_AGE": "60",
     "LOG_LEVEL": "WARNING",

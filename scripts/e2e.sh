@@ -62,6 +62,7 @@ export INTAKE_UPLOAD_DIR="$RUN_DIR/uploads"
 export FRONTEND_DIST_DIR="${E2E_DIST_DIR:-$ROOT/frontend/dist}"
 export DJANGO_SECRET_KEY="e2e-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export DJANGO_DEBUG=false
+export DJANGO_HTTPS=false
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_CSRF_TRUSTED_ORIGINS="$BASE_URL,http://localhost:${E2E_PORT}"
 export CORS_ALLOWED_ORIGINS=""

@@ -62,6 +62,40 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# ---- HTTPS ------------------------------------------------------------------------------------
+# Whether browsers reach the site over HTTPS, TLS often ending at a proxy or the Ingress. On by
+# default when DEBUG is off: secure cookies, HSTS, and plain http redirected to https. `make run`,
+# `make dev` and the test stacks serve plain http on 127.0.0.1 and set DJANGO_HTTPS=false.
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+
+
+def _unless_empty(name: str, default: int | bool) -> int | bool:
+    """An int or boolean setting that follows DJANGO_HTTPS while it is left empty."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if isinstance(default, bool):
+        if value not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+            raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+        return value in {"true", "1", "yes", "on"}
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
+    return int(value)
+
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(_unless_empty("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# False when the proxy in front already redirects http to https and nothing reaches gunicorn unencrypted.
+SECURE_SSL_REDIRECT = bool(_unless_empty("DJANGO_SSL_REDIRECT", HTTPS))
+# Behind a proxy that ends TLS, requests reach gunicorn over http and the proxy says what the
+# browser used in X-Forwarded-Proto (the page's nginx and ingress-nginx both set it).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Health probes talk to the web process directly, over http.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
