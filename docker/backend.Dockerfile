@@ -52,5 +52,6 @@ EXPOSE 8000
 
 # Uploads of up to 2 GiB stream through the web process, hence the long timeout. No control
 # socket: gunicornc is not used, and its default path under $HOME is shared by every stack there.
+# No access log: Django logs each request with its id (config/logs.py).
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
-     "--timeout", "600", "--access-logfile", "-", "--no-control-socket"]
+     "--timeout", "600", "--no-control-socket"]

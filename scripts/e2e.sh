@@ -111,7 +111,7 @@ trap 'exit 130' INT TERM
 
 log "starting gunicorn on $BASE_URL and a worker"
 (cd backend && exec "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$E2E_PORT" --workers 2 --threads 4 \
-  --timeout 600 --access-logfile - --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
+  --timeout 600 --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
 WEB_PID=$!
 (cd backend && exec "$BIN/celery" -A config worker -Q imports --concurrency 1 --prefetch-multiplier 1 \
   --loglevel INFO --hostname "e2e-$E2E_PORT@%h" >"$RUN_DIR/worker.log" 2>&1) &

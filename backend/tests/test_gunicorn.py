@@ -92,10 +92,14 @@ def server_env(transactional_db, tmp_path) -> dict[str, str]:
         "INTAKE_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-gunicorn-test-secret-key",
         "DJANGO_HTTPS": "false",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
     }
 
 
-def test_the_procfile_server_creates_no_control_socket_and_logs_no_key_secret_or_hash(server_env, workspace, tmp_path):
+def test_the_procfile_server_makes_no_control_socket_and_logs_requests_without_key_secret_or_hash(
+    server_env, workspace, tmp_path
+):
     key, secret = api_key_create(workspace=workspace, name="tests")
     port = _free_port()
     words = [word.replace("$PORT", str(port)) for word in procfile_web()]
@@ -117,7 +121,10 @@ def test_the_procfile_server_creates_no_control_socket_and_logs_no_key_secret_or
         server.terminate()
         server.wait(timeout=30)
     printed = log.read_text()
-    assert "/api/keys/" in printed, "the access log is on"
+    requests = [json.loads(line) for line in printed.splitlines() if '"intake.request"' in line]
+    revoke = next(line for line in requests if line["method"] == "DELETE")
+    assert (revoke["path"], revoke["status"], revoke["workspace"]) == (f"/api/keys/{key.pk}/", 204, "acme")
+    assert revoke["request_id"]
     stored = WorkspaceAPIKey.objects.get(pk=key.pk)
     assert secret not in printed
     assert stored.hashed_key not in printed
