@@ -119,6 +119,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.logs.RequestLogMiddleware",
+    # /metrics, before the host and https checks: Prometheus scrapes pods by address over http.
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -315,6 +317,9 @@ API_KEY_CUSTOM_HEADER = "HTTP_X_API_KEY"
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+
+# The bearer token Prometheus sends to /metrics; empty: /metrics answers 404 (config/metrics.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Plain text for a person (make run); one JSON object per line for a log collector (compose and
 # Kubernetes set json). Every record carries the request id, workspace and job id (config/logs.py).
