@@ -16,7 +16,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
 
 .PHONY: help install backend-install frontend-install frontend-build run dev worker migrate \
-	test test-backend test-sqlite test-frontend lint typecheck schema schema-check e2e bench \
+	test test-backend test-sqlite test-frontend lint typecheck schema schema-check schemathesis e2e bench \
 	deploy-check up down services clean
 
 help: ## List the targets
@@ -78,7 +78,7 @@ test-sqlite: backend-install ## Smoke test of the embedded defaults (SQLite, fil
 test-frontend: frontend-install ## vitest unit tests and the type check
 	cd frontend && npm run typecheck && npm test
 
-test: lint typecheck test-backend test-sqlite test-frontend schema-check deploy-check ## Every suite
+test: lint typecheck test-backend test-sqlite test-frontend schema-check schemathesis deploy-check ## Every suite
 
 schema: backend-install frontend-install ## Regenerate the OpenAPI schema and the frontend's API types
 	$(MANAGE) spectacular --validate --fail-on-warn --file ../frontend/openapi.yaml
@@ -86,6 +86,9 @@ schema: backend-install frontend-install ## Regenerate the OpenAPI schema and th
 
 schema-check: backend-install frontend-install ## Fail when the committed schema or types are stale
 	bash scripts/schema-check.sh
+
+schemathesis: backend-install services ## Schemathesis against a live server on a fresh database (bounded)
+	bash scripts/schemathesis.sh
 
 e2e: install ## Browser tests against the real stack
 	bash scripts/e2e.sh
