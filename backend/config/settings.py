@@ -336,7 +336,8 @@ LOGGING = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": ["asctime", "levelname", "name", "message", "request_id", "workspace", "job_id"],
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "reserved_attrs": [*RESERVED_ATTRS, "context"],
+            # Django's error records carry the request object, whose text has the query string.
+            "reserved_attrs": [*RESERVED_ATTRS, "context", "request"],
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},

@@ -140,3 +140,15 @@ def test_the_workers_records_of_an_import_carry_its_job_and_the_upload_request_i
         time.sleep(0.1)
     assert task_lines, json_lines()
     assert all(line["request_id"] == "upload-42" for line in task_lines)
+
+
+@pytest.mark.urls("tests.test_error_responses")
+def test_a_server_error_is_logged_with_its_traceback_and_request_id_but_not_the_query(client, json_lines):
+    client.raise_request_exception = False
+    client.credentials(**client._credentials, HTTP_X_REQUEST_ID="boom-1")
+    assert client.get("/api/boom/?search=private+words").status_code == 500
+    error = next(line for line in json_lines() if line["logger"] == "django.request")
+    assert error["level"] == "ERROR"
+    assert error["request_id"] == "boom-1"
+    assert "RuntimeError: a bug" in error["exc_info"]
+    assert "private" not in json.dumps(json_lines())
