@@ -79,7 +79,7 @@ def _unless_empty(name: str, default: int | bool) -> int | bool:
         if value not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
             raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
         return value in {"true", "1", "yes", "on"}
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
     return int(value)
 
@@ -258,8 +258,8 @@ REST_FRAMEWORK = {
     # declare their own throttles (accounts/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ReadThrottle"],
     # How many proxies in front of the web process append to X-Forwarded-For: 0 trusts no such
-    # header (a client could write any address there), 1 behind the compose nginx, 2 behind an
-    # ingress and the page's nginx.
+    # header (a client could write any address there); 1 behind the compose nginx or the
+    # Kubernetes Ingress, which both proxy /api/ straight to the web process.
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
 
