@@ -12,9 +12,11 @@ MANAGE := cd backend && $(PY) manage.py
 # The suites run against the real local services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intake
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# The request counters of the throttling tests (a Redis database of their own).
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
 
 .PHONY: help install backend-install frontend-install frontend-build run dev worker migrate \
-	test test-backend test-sqlite test-frontend chaos lint typecheck schema schema-check e2e bench \
+	test test-backend test-sqlite test-frontend chaos lint typecheck schema schema-check schemathesis e2e bench \
 	deploy-check up down services clean
 
 help: ## List the targets
@@ -41,6 +43,9 @@ frontend-build: frontend-install ## Build the page into frontend/dist
 install: backend-install frontend-install ## Install everything
 
 # ---- run -----------------------------------------------------------------------------------
+# The local servers speak plain http on 127.0.0.1: no secure-only cookies, no redirect to https.
+run dev: export DJANGO_HTTPS ?= false
+
 migrate: backend-install
 	$(MANAGE) migrate --noinput
 
@@ -64,7 +69,7 @@ typecheck: backend-install ## mypy on backend/
 
 test-backend: backend-install services ## pytest against PostgreSQL, Redis and a real worker
 	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		$(BIN)/pytest
+		TEST_CACHE_URL=$(TEST_CACHE_URL) $(BIN)/pytest
 
 chaos: backend-install services ## Fault injection: workers, readers, broker and database broken mid-import
 	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
@@ -77,7 +82,7 @@ test-sqlite: backend-install ## Smoke test of the embedded defaults (SQLite, fil
 test-frontend: frontend-install ## vitest unit tests and the type check
 	cd frontend && npm run typecheck && npm test
 
-test: lint typecheck test-backend test-sqlite test-frontend schema-check deploy-check ## Every suite
+test: lint typecheck test-backend test-sqlite test-frontend schema-check schemathesis deploy-check ## Every suite
 
 schema: backend-install frontend-install ## Regenerate the OpenAPI schema and the frontend's API types
 	$(MANAGE) spectacular --validate --fail-on-warn --file ../frontend/openapi.yaml
@@ -85,6 +90,9 @@ schema: backend-install frontend-install ## Regenerate the OpenAPI schema and th
 
 schema-check: backend-install frontend-install ## Fail when the committed schema or types are stale
 	bash scripts/schema-check.sh
+
+schemathesis: backend-install services ## Schemathesis against a live server on a fresh database (bounded)
+	bash scripts/schemathesis.sh
 
 e2e: install ## Browser tests against the real stack
 	bash scripts/e2e.sh

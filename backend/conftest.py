@@ -22,6 +22,18 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _plain_http(settings: Any) -> None:
+    """The test client speaks plain http: no redirect to https (DJANGO_HTTPS is on when DEBUG is off)."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _unthrottled(settings: Any) -> None:
+    """No request rate applies unless a test sets one (accounts/tests/test_throttling.py does)."""
+    settings.THROTTLE_RATES = dict.fromkeys(settings.THROTTLE_RATES)
+
+
 @pytest.fixture
 def workspace(db: None) -> Workspace:
     return cast(Workspace, WorkspaceFactory(slug="acme"))

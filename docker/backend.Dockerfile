@@ -50,6 +50,8 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-build-time-key-not-used-at-runtime \
 USER 10001:10001
 EXPOSE 8000
 
-# Uploads of up to 2 GiB stream through the web process, hence the long timeout.
+# Uploads of up to 2 GiB stream through the web process, hence the long timeout. No control
+# socket: gunicornc is not used, and its default path under $HOME is shared by every stack there.
+# No access log: Django logs each request with its id (config/logs.py).
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
-     "--timeout", "600", "--access-logfile", "-"]
+     "--timeout", "600", "--no-control-socket"]

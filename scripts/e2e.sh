@@ -62,6 +62,7 @@ export INTAKE_UPLOAD_DIR="$RUN_DIR/uploads"
 export FRONTEND_DIST_DIR="${E2E_DIST_DIR:-$ROOT/frontend/dist}"
 export DJANGO_SECRET_KEY="e2e-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export DJANGO_DEBUG=false
+export DJANGO_HTTPS=false
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_CSRF_TRUSTED_ORIGINS="$BASE_URL,http://localhost:${E2E_PORT}"
 export CORS_ALLOWED_ORIGINS=""
@@ -69,6 +70,8 @@ export LOG_LEVEL="${LOG_LEVEL:-INFO}"
 # Small batches: a large file reports its progress several times on the way.
 export IMPORT_BATCH_SIZE="${IMPORT_BATCH_SIZE:-2000}"
 export PORT="$E2E_PORT"
+# Every test signs up and in from 127.0.0.1: the sign-in rates are the throttling tests' business.
+export THROTTLE_REGISTER_RATE="1000/hour" THROTTLE_LOGIN_RATE="1000/minute"
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$E2E_PORT") 2>/dev/null; then
   echo "port $E2E_PORT is already in use; set E2E_PORT" >&2
@@ -108,7 +111,7 @@ trap 'exit 130' INT TERM
 
 log "starting gunicorn on $BASE_URL and a worker"
 (cd backend && exec "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$E2E_PORT" --workers 2 --threads 4 \
-  --timeout 600 --access-logfile - >"$RUN_DIR/web.log" 2>&1) &
+  --timeout 600 --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
 WEB_PID=$!
 (cd backend && exec "$BIN/celery" -A config worker -Q imports --concurrency 1 --prefetch-multiplier 1 \
   --loglevel INFO --hostname "e2e-$E2E_PORT@%h" >"$RUN_DIR/worker.log" 2>&1) &

@@ -2,21 +2,25 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts.models import Workspace, WorkspaceAPIKey
 from accounts.principals import WorkspacePrincipal
 from accounts.selectors import api_key_list, request_workspace
-from accounts.services import api_key_create, api_key_revoke, user_register
+from accounts.services import api_key_create, api_key_revoke, refresh_token_blacklist, user_register
+from accounts.throttling import LoginThrottle, RefreshThrottle, RegisterThrottle
 from config.errors import ApplicationError
+from config.fields import TextField
 from config.pagination import paginate, paginated_serializer
+from config.schema import ErrorSerializer
 
 
 class WorkspaceOutputSerializer(serializers.ModelSerializer[Workspace]):
@@ -43,12 +47,13 @@ def _tokens_for(user: AbstractBaseUser) -> dict[str, str]:
 class RegisterApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [RegisterThrottle]
 
     @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(serializers.Serializer[object]):
         email = serializers.EmailField()
-        password = serializers.CharField(write_only=True, trim_whitespace=False)
-        confirm_password = serializers.CharField(write_only=True, trim_whitespace=False)
+        password = TextField(write_only=True, trim_whitespace=False)
+        confirm_password = TextField(write_only=True, trim_whitespace=False)
 
     @extend_schema_serializer(component_name="Registered")
     class OutputSerializer(TokenPairOutputSerializer):
@@ -67,13 +72,18 @@ class RegisterApi(APIView):
 class LoginApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
 
     @extend_schema_serializer(component_name="LoginInput")
     class InputSerializer(serializers.Serializer[object]):
         email = serializers.EmailField()
-        password = serializers.CharField(write_only=True, trim_whitespace=False)
+        password = TextField(write_only=True, trim_whitespace=False)
 
-    @extend_schema(operation_id="auth_login", request=InputSerializer, responses={200: TokenPairOutputSerializer})
+    @extend_schema(
+        operation_id="auth_login",
+        request=InputSerializer,
+        responses={200: TokenPairOutputSerializer, 401: ErrorSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -89,9 +99,31 @@ class LoginApi(APIView):
         return Response(TokenPairOutputSerializer(_tokens_for(user)).data)
 
 
+@extend_schema_view(post=extend_schema(responses={200: TokenRefreshSerializer, 401: ErrorSerializer}))
 class RefreshApi(TokenRefreshView):
     authentication_classes = ()
     permission_classes = ()
+    throttle_classes = [RefreshThrottle]
+
+
+class LogoutApi(APIView):
+    """Sign out on the server: the refresh token is refused from now on. The access token, which
+    lives a few minutes (JWT_ACCESS_MINUTES), is not revoked."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [RefreshThrottle]
+
+    @extend_schema_serializer(component_name="LogoutInput")
+    class InputSerializer(serializers.Serializer[object]):
+        refresh = TextField(trim_whitespace=False)
+
+    @extend_schema(operation_id="auth_logout", request=InputSerializer, responses={204: None, 401: ErrorSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refresh_token_blacklist(token=data.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
@@ -109,6 +141,8 @@ class MeApi(APIView):
 
 
 class ApiKeyOutputSerializer(serializers.ModelSerializer[WorkspaceAPIKey]):
+    id = serializers.CharField(read_only=True, help_text="The key's public prefix; DELETE /api/keys/{id}/ revokes it.")
+
     class Meta:
         model = WorkspaceAPIKey
         fields = ["id", "name", "prefix", "created", "last_used_at", "revoked"]
@@ -117,7 +151,7 @@ class ApiKeyOutputSerializer(serializers.ModelSerializer[WorkspaceAPIKey]):
 class ApiKeyListCreateApi(APIView):
     @extend_schema_serializer(component_name="ApiKeyCreateInput")
     class InputSerializer(serializers.Serializer[object]):
-        name = serializers.CharField(max_length=50)
+        name = TextField(max_length=50)
 
     @extend_schema_serializer(component_name="ApiKeyCreated")
     class CreatedOutputSerializer(ApiKeyOutputSerializer):

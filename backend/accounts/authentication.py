@@ -11,6 +11,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from accounts.models import WorkspaceAPIKey
 from accounts.principals import WorkspacePrincipal
 from accounts.selectors import membership_get_for_user
+from config.logs import log_context_bind
 
 API_KEY_HEADER = "HTTP_X_API_KEY"
 # Writing last_used_at on every request would turn each poll into a write; once a minute is plenty.
@@ -33,6 +34,7 @@ class WorkspaceApiKeyAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
             WorkspaceAPIKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        log_context_bind(workspace=api_key.workspace.slug)
         return WorkspacePrincipal(workspace=api_key.workspace, via="api_key"), api_key
 
     def authenticate_header(self, request: Request) -> str:
@@ -51,4 +53,5 @@ class WorkspaceJWTAuthentication(JWTAuthentication):
         principal = WorkspacePrincipal(
             workspace=membership.workspace, email=getattr(user, "email", ""), user_id=user.pk, via="jwt"
         )
+        log_context_bind(workspace=membership.workspace.slug)
         return principal, token

@@ -33,6 +33,13 @@ class Membership(models.Model):
 
 
 class WorkspaceAPIKeyManager(APIKeyManager):
+    def assign_key(self, obj: AbstractAPIKey) -> str:
+        # The library makes the primary key "<prefix>.<hash of the secret>", which would put the
+        # hash in API bodies, URLs and access logs. The prefix alone is unique and not secret.
+        key = super().assign_key(obj)
+        obj.id = obj.prefix
+        return key
+
     def get_usable_keys(self) -> models.QuerySet[WorkspaceAPIKey]:
         # Every authenticated request needs the workspace: fetched with the key, one query fewer
         # for each of the status polls a running import draws.
@@ -40,7 +47,10 @@ class WorkspaceAPIKeyManager(APIKeyManager):
 
 
 class WorkspaceAPIKey(AbstractAPIKey):
-    """An API key of a workspace: random secret with a public prefix, stored as a hash."""
+    """An API key of a workspace: random secret with a public prefix, stored as a hash.
+
+    The primary key is the prefix (see WorkspaceAPIKeyManager.assign_key), never the hash.
+    """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_keys")
     last_used_at = models.DateTimeField(null=True, blank=True)

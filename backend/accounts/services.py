@@ -7,6 +7,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from rest_framework import status
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Membership, Workspace, WorkspaceAPIKey
 from config.errors import ApplicationError
@@ -67,3 +71,25 @@ def api_key_revoke(*, api_key: WorkspaceAPIKey) -> WorkspaceAPIKey:
         api_key.revoked = True
         api_key.save(update_fields=["revoked"])
     return api_key
+
+
+def _refresh_token_is_blacklisted(token: str) -> bool:
+    try:
+        jti = RefreshToken(token, verify=False).get("jti")  # type: ignore[arg-type]
+    except TokenError:
+        return False
+    return bool(jti) and BlacklistedToken._default_manager.filter(token__jti=jti).exists()
+
+
+def refresh_token_blacklist(*, token: str) -> None:
+    """Sign out: the refresh token can no longer be used. Signing out twice is not an error."""
+    try:
+        refresh = RefreshToken(token)  # type: ignore[arg-type]  # checks the signature, the expiry, the type and the blacklist
+    except TokenError:
+        if _refresh_token_is_blacklisted(token):
+            return
+        message = "This refresh token is not valid or has expired."
+        raise ApplicationError(
+            message, code="token_not_valid", fields={"refresh": [message]}, status_code=status.HTTP_401_UNAUTHORIZED
+        ) from None
+    refresh.blacklist()

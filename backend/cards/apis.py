@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 from accounts.selectors import request_workspace
 from cards.models import CardEvent, EventType
 from cards.selectors import CardFound, card_feed_dataset_names, card_status_find
+from config.fields import TextField
+from config.schema import ErrorSerializer
 
 
 @extend_schema_serializer(component_name="CardEvent")
@@ -52,8 +54,8 @@ class CardStatusApi(APIView):
     """Where a card is: by its id, or by its holder's mobile (one mobile may hold several cards)."""
 
     class FilterSerializer(serializers.Serializer[Any]):
-        card_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        user_mobile = serializers.CharField(
+        card_id = TextField(required=False, allow_blank=True, max_length=100)
+        user_mobile = TextField(
             required=False, allow_blank=True, max_length=50, help_text="Any usual form: 0585949014, +971 58 594 9014"
         )
         history = serializers.BooleanField(required=False, default=False, help_text="Include the events, oldest first.")
@@ -61,7 +63,7 @@ class CardStatusApi(APIView):
     @extend_schema(
         operation_id="cards_status_retrieve",
         parameters=[FilterSerializer],
-        responses={200: CardStatusListOutputSerializer},
+        responses={200: CardStatusListOutputSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
@@ -77,7 +79,7 @@ class LegacyCardStatusApi(CardStatusApi):
     @extend_schema(
         operation_id="get_card_status_retrieve",
         parameters=[CardStatusApi.FilterSerializer],
-        responses={200: CardStatusListOutputSerializer},
+        responses={200: CardStatusListOutputSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)

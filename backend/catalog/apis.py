@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.selectors import request_workspace
 from catalog.models import Book
 from catalog.selectors import book_list
+from config.fields import TextField
 from config.pagination import paginate, paginated_serializer
 
 
@@ -22,8 +23,8 @@ class BookOutputSerializer(serializers.ModelSerializer[Book]):
 
 class BookListApi(APIView):
     class FilterSerializer(serializers.Serializer[Any]):
-        search = serializers.CharField(required=False, allow_blank=True)
-        isbn = serializers.CharField(required=False, allow_blank=True)
+        search = TextField(required=False, allow_blank=True)
+        isbn = TextField(required=False, allow_blank=True)
 
     @extend_schema(
         operation_id="books_list",

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -74,6 +75,38 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def api_not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
     """Unknown /api/ paths answer in the API's error shape, not with the page."""
-    from django.http import JsonResponse
-
     return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
+
+
+# Django's error views (config/urls.py names them): what goes wrong outside DRF's handler, such as
+# an unexpected exception, a lost database or a refused Host header, still answers an /api/ path
+# in the error shape. Other paths (the admin) keep Django's pages.
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body("bad_request", "The request was refused."), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body("permission_denied", "You are not allowed to do that."), status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        message = "Something went wrong on the server. Try again in a moment."
+        return JsonResponse(error_body("server_error", message), status=500)
+    return defaults.server_error(request)

@@ -7,6 +7,7 @@ filesystem broker under ``backend/var/``), so ``make run`` works on a fresh mach
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 from rest_framework import fields, serializers
 
 # Lets the type-annotated generics (ModelAdmin[Book], Serializer[Any]) run, not only type-check.
@@ -61,6 +63,40 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# ---- HTTPS ------------------------------------------------------------------------------------
+# Whether browsers reach the site over HTTPS, TLS often ending at a proxy or the Ingress. On by
+# default when DEBUG is off: secure cookies, HSTS, and plain http redirected to https. `make run`,
+# `make dev` and the test stacks serve plain http on 127.0.0.1 and set DJANGO_HTTPS=false.
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+
+
+def _unless_empty(name: str, default: int | bool) -> int | bool:
+    """An int or boolean setting that follows DJANGO_HTTPS while it is left empty."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if isinstance(default, bool):
+        if value not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+            raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+        return value in {"true", "1", "yes", "on"}
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.")
+    return int(value)
+
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(_unless_empty("DJANGO_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# False when the proxy in front already redirects http to https and nothing reaches gunicorn unencrypted.
+SECURE_SSL_REDIRECT = bool(_unless_empty("DJANGO_SSL_REDIRECT", HTTPS))
+# Behind a proxy that ends TLS, requests reach gunicorn over http and the proxy says what the
+# browser used in X-Forwarded-Proto (the page's nginx and ingress-nginx both set it).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Health probes talk to the web process directly, over http.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_api_key",
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "corsheaders",
@@ -83,6 +120,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestLogMiddleware",
+    # /metrics, before the host and https checks: Prometheus scrapes pods by address over http.
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -116,6 +156,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request uses it: one the server dropped (a restart, a
+# failover, an idle timeout) is replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the worker share one SQLite file: wait for locks instead of failing,
     # and let readers run beside the writer.
@@ -246,10 +289,48 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.HasWorkspace"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Reads are limited per user or API key everywhere; sign-up, sign-in, refresh and uploads
+    # declare their own throttles (accounts/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ReadThrottle"],
+    # How many proxies in front of the web process append to X-Forwarded-For: 0 trusts no such
+    # header (a client could write any address there); 1 behind the compose nginx or the
+    # Kubernetes Ingress, which both proxy /api/ straight to the web process.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+
+
+def _rate(name: str, default: str) -> str | None:
+    """A request rate such as 10/minute (per second, minute, hour or day); empty means no limit."""
+    value = env.str(name, default=default).strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 10/minute, not {value!r}.")
+    return value
+
+
+# Scope -> rate, read at each request by accounts/throttling.py. Sign-up, sign-in and token
+# refresh count per client IP; uploads and reads per signed-in user or per API key.
+THROTTLE_RATES: dict[str, str | None] = {
+    "register": _rate("THROTTLE_REGISTER_RATE", "20/hour"),
+    "login": _rate("THROTTLE_LOGIN_RATE", "10/minute"),
+    "refresh": _rate("THROTTLE_REFRESH_RATE", "60/minute"),
+    "uploads": _rate("THROTTLE_UPLOAD_RATE", "30/minute"),
+    "reads": _rate("THROTTLE_READ_RATE", "1200/minute"),
+}
+
+# The throttles' counters. With Redis (CACHE_URL=redis://...) every web process shares them;
+# without it (the embedded defaults of `make run`) each process counts on its own.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intake API",
@@ -268,7 +349,10 @@ SPECTACULAR_SETTINGS = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
+    # A refresh answers a new refresh token and the old one is refused from then on, as is a
+    # refresh token signed out with POST /api/auth/logout/ (the token_blacklist app's tables).
     "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
 }
 
@@ -277,10 +361,31 @@ API_KEY_CUSTOM_HEADER = "HTTP_X_API_KEY"
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 
+# The bearer token Prometheus sends to /metrics; empty: /metrics answers 404 (config/metrics.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Plain text for a person (make run); one JSON object per line for a log collector (compose and
+# Kubernetes set json). Every record carries the request id, workspace and job id (config/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "config.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(context)s%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id", "workspace", "job_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django's error records carry the request object, whose text has the query string.
+            "reserved_attrs": [*RESERVED_ATTRS, "context", "request"],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # runserver's own request lines, and Django's warnings about 4xx answers, would repeat those
+    # of intake.request; 5xx answers are still logged with their traceback.
+    "loggers": {"django.server": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
 }

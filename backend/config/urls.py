@@ -25,3 +25,9 @@ urlpatterns = [
     # Everything else is a route of the page; it loads index.html and routes in the browser.
     re_path(r"^(?!api/|admin/|static/)(?P<path>.*)$", spa_index, name="spa"),
 ]
+
+# /api/ paths answer errors raised outside the API's views in the error shape too.
+handler400 = "config.exceptions.bad_request"
+handler403 = "config.exceptions.permission_denied"
+handler404 = "config.exceptions.page_not_found"
+handler500 = "config.exceptions.server_error"

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import request_workspace
 from config.errors import ApplicationError
+from config.fields import TextField
 from config.pagination import PageNumberPagination, paginated_serializer
 from datasets.registry import Dataset, dataset_get, dataset_list
 from datasets.selectors import dataset_record_list
@@ -94,7 +95,7 @@ def _plain(value: Any) -> Any:
 
 class DatasetRecordListApi(APIView):
     class FilterSerializer(serializers.Serializer[Any]):
-        search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        search = TextField(required=False, allow_blank=True, max_length=200)
 
     @extend_schema(
         operation_id="datasets_records_list",

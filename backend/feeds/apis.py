@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import request_workspace
+from config.fields import TextField
+from config.schema import ErrorSerializer
 from feeds.models import FeedSource
 from feeds.selectors import feed_source_get, feed_source_list
 from feeds.services import feed_dataset_check, feed_refresh, feed_source_delete, feed_source_save
@@ -34,7 +36,7 @@ class FeedSourceListApi(APIView):
 class FeedSourceDetailApi(APIView):
     @extend_schema_serializer(component_name="FeedSourceInput")
     class InputSerializer(serializers.Serializer[Any]):
-        folder = serializers.CharField(max_length=500, help_text="A folder under the server's FEEDS_ROOT.")
+        folder = TextField(max_length=500, help_text="A folder under the server's FEEDS_ROOT.")
         enabled = serializers.BooleanField(required=False, default=True)
 
     @extend_schema(operation_id="feeds_retrieve", responses={200: FeedSourceOutputSerializer})
@@ -77,7 +79,9 @@ class FeedRefreshOutputSerializer(serializers.Serializer[Any]):
 
 
 class FeedRefreshApi(APIView):
-    @extend_schema(operation_id="feeds_refresh", request=None, responses={202: FeedRefreshOutputSerializer})
+    @extend_schema(
+        operation_id="feeds_refresh", request=None, responses={202: FeedRefreshOutputSerializer, 409: ErrorSerializer}
+    )
     def post(self, request: Request, feed: str) -> Response:
         refresh = feed_refresh(workspace=request_workspace(request), dataset=feed)
         return Response(FeedRefreshOutputSerializer(refresh).data, status=status.HTTP_202_ACCEPTED)

@@ -13,8 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import request_workspace
+from accounts.throttling import ReadThrottle, UploadThrottle
 from config.errors import ApplicationError
+from config.fields import TextField
 from config.pagination import paginate, paginated_serializer
+from config.schema import ErrorSerializer
 from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
 from imports.errors_csv import errors_csv_rows
@@ -129,26 +132,29 @@ class ImportJobDetailOutputSerializer(ImportJobOutputSerializer):
 
 class ImportJobListCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ReadThrottle, UploadThrottle]
 
     class FilterSerializer(serializers.Serializer[Any]):
-        status = serializers.ChoiceField(choices=ImportJob.Status.choices, required=False)
-        dataset = serializers.CharField(required=False)
+        status = serializers.ChoiceField(
+            choices=ImportJob.Status.choices, required=False, allow_blank=True, help_text="Empty: every status."
+        )
+        dataset = TextField(required=False, allow_blank=True, help_text="Empty: every dataset.")
 
     @extend_schema_serializer(component_name="ImportJobCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField(allow_empty_file=True, use_url=False)
-        dataset = serializers.CharField()
-        column_mapping = serializers.CharField(
+        dataset = TextField()
+        column_mapping = TextField(
             required=False, allow_blank=True, help_text="JSON object: dataset column -> header in the file."
         )
-        delimiter = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
-        encoding = serializers.CharField(required=False, allow_blank=True, max_length=50)
+        delimiter = TextField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
+        encoding = TextField(required=False, allow_blank=True, max_length=50)
         on_conflict = serializers.ChoiceField(
             choices=ImportJob.OnConflict.choices,
             required=False,
             help_text="What to do with a row whose key is stored already; defaults to the dataset's policy.",
         )
-        timezone = serializers.CharField(
+        timezone = TextField(
             required=False,
             allow_blank=True,
             max_length=64,
@@ -181,7 +187,7 @@ class ImportJobListCreateApi(APIView):
             )
         ],
         request={"multipart/form-data": InputSerializer},
-        responses={201: ImportJobDetailOutputSerializer},
+        responses={201: ImportJobDetailOutputSerializer, 413: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         # Refuse an oversized body before reading it: a 2 GiB upload must not land on disk first.
@@ -228,7 +234,11 @@ class ImportJobDetailApi(APIView):
 
 
 class ImportJobCancelApi(APIView):
-    @extend_schema(operation_id="imports_cancel", request=None, responses={200: ImportJobDetailOutputSerializer})
+    @extend_schema(
+        operation_id="imports_cancel",
+        request=None,
+        responses={200: ImportJobDetailOutputSerializer, 409: ErrorSerializer},
+    )
     def post(self, request: Request, job_id: str) -> Response:
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
         job = import_job_cancel(job=job)

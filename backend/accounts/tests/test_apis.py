@@ -137,3 +137,85 @@ def test_create_api_key_command_prints_the_key_last_and_stores_only_a_hash(capsy
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=secret)
     assert client.get("/api/imports/").status_code == 200
+
+
+def sign_in() -> dict:
+    credentials = {"email": "ada@example.com", "password": PASSWORD}
+    return APIClient().post("/api/auth/login/", credentials, format="json").json()
+
+
+def signed_in() -> dict:
+    register(APIClient())
+    return sign_in()
+
+
+def refresh(token: str):
+    return APIClient().post("/api/auth/refresh/", {"refresh": token}, format="json")
+
+
+def logout(token: str):
+    return APIClient().post("/api/auth/logout/", {"refresh": token}, format="json")
+
+
+def test_a_refresh_token_cannot_be_used_again_after_it_was_rotated():
+    tokens = signed_in()
+    rotated = refresh(tokens["refresh"])
+    assert rotated.status_code == 200
+    assert rotated.json()["refresh"] != tokens["refresh"]
+    reused = refresh(tokens["refresh"])
+    assert reused.status_code == 401
+    assert reused.json()["error"]["code"] == "token_not_valid"
+    assert refresh(rotated.json()["refresh"]).status_code == 200
+
+
+def test_logout_revokes_the_refresh_token_and_a_second_logout_is_harmless():
+    tokens = signed_in()
+    assert logout(tokens["refresh"]).status_code == 204
+    response = refresh(tokens["refresh"])
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+    assert logout(tokens["refresh"]).status_code == 204
+
+
+def test_logout_leaves_other_sessions_of_the_same_person_signed_in():
+    first, second = signed_in(), sign_in()
+    assert logout(first["refresh"]).status_code == 204
+    assert refresh(second["refresh"]).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "access"])
+def test_logout_refuses_what_is_not_a_refresh_token_naming_the_field(token):
+    tokens = signed_in()
+    response = logout(tokens["access"] if token == "access" else token)
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert error["code"] == "token_not_valid"
+    assert "refresh" in error["fields"]
+    assert refresh(tokens["refresh"]).status_code == 200
+
+
+def test_a_key_is_identified_by_its_public_prefix_never_by_the_hash_of_its_secret(client):
+    created = client.post("/api/keys/", {"name": "partner"}, format="json").json()
+    stored = WorkspaceAPIKey.objects.get(name="partner")
+    assert created["id"] == created["prefix"] == stored.pk == stored.prefix
+    listing = client.get("/api/keys/").json()["results"]
+    for key in listing:
+        assert key["id"] == key["prefix"]
+    body = str(listing) + str(created)
+    assert stored.hashed_key not in body
+    assert client.delete(f"/api/keys/{created['id']}/").status_code == 204
+    assert WorkspaceAPIKey.objects.get(prefix=created["prefix"]).revoked is True
+
+
+def test_the_migration_turns_stored_ids_into_prefixes(workspace):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0002_api_key_id_is_the_prefix")
+    key, secret = WorkspaceAPIKey.objects.create_key(name="old", workspace=workspace)
+    WorkspaceAPIKey.objects.filter(pk=key.pk).update(id=f"{key.prefix}.{key.hashed_key}")
+    migration.ids_to_prefixes(apps, None)
+    migrated = WorkspaceAPIKey.objects.get(prefix=key.prefix)
+    assert migrated.pk == key.prefix
+    assert WorkspaceAPIKey.objects.get_from_key(secret) == migrated

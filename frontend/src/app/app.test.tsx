@@ -111,11 +111,17 @@ describe('the app', () => {
       }),
       http.get('/api/config/', () => HttpResponse.json(booksConfig)),
       http.post('/api/auth/login/', () => HttpResponse.json({ access: 'b', refresh: 'rb' })),
+      http.post('/api/auth/logout/', async ({ request }) => {
+        revoked.push(await request.json());
+        return new HttpResponse(null, { status: 204 });
+      }),
     );
+    const revoked: unknown[] = [];
     const user = userEvent.setup();
     const router = renderApp('/import');
     await screen.findByText('ada@example.com');
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(revoked).toEqual([{ refresh: 'r' }]));
     expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/sign-in');
     expect(window.localStorage.getItem('intake.access')).toBeNull();

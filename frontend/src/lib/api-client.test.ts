@@ -83,6 +83,24 @@ describe('apiFetch', () => {
     expect(window.localStorage.getItem('intake.refresh')).toBeNull();
   });
 
+  it('takes the pair another tab stored when that tab spent the refresh token first', async () => {
+    server.use(
+      http.get('/api/config/', ({ request }) =>
+        request.headers.get('Authorization') === 'Bearer other-tab-access'
+          ? HttpResponse.json({ ok: true })
+          : new HttpResponse(null, { status: 401 }),
+      ),
+      http.post('/api/auth/refresh/', () => {
+        // The other tab refreshed a moment ago and wrote its pair to localStorage.
+        window.localStorage.setItem('intake.access', 'other-tab-access');
+        window.localStorage.setItem('intake.refresh', 'other-tab-refresh');
+        return HttpResponse.json({ error: { code: 'token_not_valid', message: 'Token is blacklisted', fields: {} } }, { status: 401 });
+      }),
+    );
+    await expect(apiFetch('/api/config/')).resolves.toEqual({ ok: true });
+    expect(sessionStore.get()).toEqual({ access: 'other-tab-access', refresh: 'other-tab-refresh' });
+  });
+
   it('signs out when the repeated call is refused again', async () => {
     server.use(
       http.get('/api/config/', () => new HttpResponse(null, { status: 401 })),

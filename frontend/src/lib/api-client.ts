@@ -93,7 +93,13 @@ export function refreshSession(): Promise<boolean> {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ refresh: tokens.refresh }),
       });
-      if (!response.ok) return false;
+      if (!response.ok) {
+        // A refresh token is good for one use: another tab may have spent it first and stored
+        // the new pair. Take that pair instead of signing every tab out.
+        sessionStore.reload();
+        const now = sessionStore.get();
+        return now !== null && now.refresh !== tokens.refresh;
+      }
       const body = (await response.json()) as { access?: string; refresh?: string };
       if (!body.access) return false;
       // Another tab or a sign-out may have replaced the session meanwhile.

@@ -20,7 +20,7 @@ export function AppShell() {
   const navigate = useNavigate();
 
   const onSignOut = () => {
-    signOut();
+    void signOut();
     navigate(paths.signIn, { replace: true });
   };
 

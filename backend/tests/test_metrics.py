@@ -1,0 +1,86 @@
+"""/metrics: off without a token, a bearer token otherwise, figures read from the database."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from imports.models import ImportJob
+from tests.csv_files import books_csv
+from tests.test_deploy_config import REPO, kustomize_build
+
+TOKEN = "metrics-token-for-tests"
+
+
+def scrape(token: str | None = TOKEN, host: str = "10.1.2.3:8000"):
+    headers: dict[str, Any] = {"HTTP_HOST": host}
+    if token is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return Client(**headers).get("/metrics")
+
+
+def sample(body: str, name: str, **labels: str) -> float:
+    label_text = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    pattern = re.escape(f"{name}{{{label_text}}}" if labels else name) + r" (\S+)"
+    match = re.search(rf"^{pattern}$", body, re.MULTILINE)
+    assert match, f"{name} {labels} not in:\n{body}"
+    return float(match.group(1))
+
+
+def test_metrics_are_off_without_a_token(db, settings):
+    settings.METRICS_TOKEN = ""
+    response = scrape()
+    assert response.status_code == 404
+    assert b"<" not in response.content
+
+
+@pytest.mark.parametrize("token", [None, "wrong", ""])
+def test_metrics_need_the_bearer_token(db, settings, token):
+    settings.METRICS_TOKEN = TOKEN
+    response = scrape(token)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_metrics_count_jobs_by_status_and_rows_by_outcome_at_scrape_time(settings, run_import, make_job):
+    settings.METRICS_TOKEN = TOKEN
+    run_import(books_csv(5) + b"bad,row,x,y\n")
+    pending = make_job(books_csv(1))
+    ImportJob.objects.filter(pk=pending.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+
+    response = scrape()
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert sample(body, "intake_import_jobs", status="completed") == 1
+    assert sample(body, "intake_import_jobs", status="pending") == 1
+    assert sample(body, "intake_import_jobs", status="failed") == 0
+    assert sample(body, "intake_import_rows_total", outcome="created") == 5
+    assert sample(body, "intake_import_rows_total", outcome="failed") == 1
+    assert sample(body, "intake_import_rows_total", outcome="updated") == 0
+    assert 299 <= sample(body, "intake_import_oldest_pending_seconds") < 400
+
+
+def test_metrics_answer_a_scrape_by_pod_address_over_plain_http(db, settings):
+    settings.METRICS_TOKEN = TOKEN
+    settings.SECURE_SSL_REDIRECT = True
+    assert scrape(host="10.244.0.7:8000").status_code == 200
+    assert Client(HTTP_HOST="10.244.0.7:8000").get("/api/health/").status_code == 400
+
+
+def test_the_kubernetes_web_pods_are_annotated_for_scraping():
+    documents, _ = kustomize_build(REPO / "k8s")
+    web = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "web")
+    annotations = web["spec"]["template"]["metadata"]["annotations"]
+    port = web["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"]
+    assert annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(port),
+        "prometheus.io/path": "/metrics",
+    }
