@@ -17,20 +17,22 @@ Request counts and latencies are not exposed: with several gunicorn processes pe
 would count its own requests and a scrape would see one process at random; the per-request log
 line (config/logs.py, with duration_ms) carries them instead.
 
-Worker-side metrics (batch commit time, queue wait, rows per second) belong in this module too:
-define the metric objects below ("Worker metrics") with ``registry=WORKER_REGISTRY``, update them
-from the pipeline, and expose that registry from the worker process (for instance with
-``prometheus_client.start_http_server`` in a ``worker_process_init`` handler in config/celery.py,
-on a port of its own). Keep them out of ``REGISTRY``: a web process never sees their values.
+- ``intake_import_rows_per_second``: the running jobs' rows per second, together;
+- ``intake_import_batch_seconds_max``: the longest last batch (load and record) of a running job;
+- ``intake_import_queue_wait_seconds{stat=mean|max}``: upload to start, jobs of the last 15 min.
+
+The worker's figures come from what each batch commit writes on its job, so they need no
+endpoint in the worker processes.
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min, Sum
+from django.db.models import Avg, Count, F, Max, Min, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -63,20 +65,48 @@ class ImportJobsCollector(Collector):
             rows.add_metric([outcome], sums[outcome] or 0)
         yield rows
 
+        now = timezone.now()
         oldest = ImportJob.objects.filter(status=ImportJob.Status.PENDING).aggregate(at=Min("created_at"))["at"]
-        waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+        waited = (now - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily(
             "intake_import_oldest_pending_seconds", "Seconds the oldest pending import job has waited.", value=waited
         )
+
+        # The worker's side, from what every batch commit writes on its job: no figure lives
+        # in a worker process, so any web process answers for all workers.
+        running = list(
+            ImportJob.objects.filter(status=ImportJob.Status.PROCESSING).values_list(
+                "processed_rows", "started_at", "last_batch_seconds"
+            )
+        )
+        rate = sum(rows / max((now - started).total_seconds(), 1e-3) for rows, started, _ in running if started)
+        yield GaugeMetricFamily(
+            "intake_import_rows_per_second", "Rows per second of the running import jobs, together.", value=rate
+        )
+        batches = [seconds for _, _, seconds in running if seconds is not None]
+        yield GaugeMetricFamily(
+            "intake_import_batch_seconds_max",
+            "Longest time a running job's last batch took to load and record.",
+            value=max(batches, default=0.0),
+        )
+        window = now - timedelta(minutes=15)
+        waits = ImportJob.objects.filter(started_at__gte=window).aggregate(
+            wait=Avg(F("started_at") - F("created_at")), longest=Max(F("started_at") - F("created_at"))
+        )
+        queue = GaugeMetricFamily(
+            "intake_import_queue_wait_seconds",
+            "Time from upload to start of the jobs started in the last 15 minutes.",
+            labels=["stat"],
+        )
+        for stat in ("wait", "longest"):
+            value = waits[stat]
+            queue.add_metric(["mean" if stat == "wait" else "max"], value.total_seconds() if value else 0.0)
+        yield queue
 
 
 # What /metrics answers. auto_describe stays off: registering must not query the database.
 REGISTRY = CollectorRegistry(auto_describe=False)
 REGISTRY.register(ImportJobsCollector())
-
-# ---- Worker metrics ----------------------------------------------------------------------------
-# Updated in the worker processes and exposed by them, never by /metrics (see the module docstring).
-WORKER_REGISTRY = CollectorRegistry(auto_describe=False)
 
 
 def _unauthorized() -> HttpResponse:

@@ -70,6 +70,8 @@ class ImportJob(models.Model):
     # checkpoint. attempts counts the runs that started it; past IMPORT_MAX_ATTEMPTS it fails.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # How long the last batch took to load and record (the metrics show it for running jobs).
+    last_batch_seconds = models.FloatField(null=True, blank=True)
     # When the job was last handed to the broker; NULL while it never reached it.
     queued_at = models.DateTimeField(null=True, blank=True)
 

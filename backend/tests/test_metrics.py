@@ -67,6 +67,30 @@ def test_metrics_count_jobs_by_status_and_rows_by_outcome_at_scrape_time(setting
     assert 299 <= sample(body, "intake_import_oldest_pending_seconds") < 400
 
 
+def test_metrics_show_the_workers_rate_batch_time_and_queue_wait(settings, run_import, make_job):
+    settings.METRICS_TOKEN = TOKEN
+    settings.IMPORT_BATCH_SIZE = 2
+    done = run_import(books_csv(6))
+    assert done.last_batch_seconds is not None and done.last_batch_seconds >= 0
+    now = timezone.now()
+    ImportJob.objects.filter(pk=done.pk).update(
+        created_at=now - timedelta(seconds=70), started_at=now - timedelta(seconds=60)
+    )
+    running = make_job(books_csv(1))
+    ImportJob.objects.filter(pk=running.pk).update(
+        status="processing",
+        processed_rows=1000,
+        created_at=now - timedelta(seconds=30),
+        started_at=now - timedelta(seconds=10),
+        last_batch_seconds=0.25,
+    )
+    body = scrape().content.decode()
+    assert 90 < sample(body, "intake_import_rows_per_second") <= 100.5
+    assert sample(body, "intake_import_batch_seconds_max") == 0.25
+    assert sample(body, "intake_import_queue_wait_seconds", stat="mean") == pytest.approx(15, abs=1)
+    assert sample(body, "intake_import_queue_wait_seconds", stat="max") == pytest.approx(20, abs=1)
+
+
 def test_metrics_answer_a_scrape_by_pod_address_over_plain_http(db, settings):
     settings.METRICS_TOKEN = TOKEN
     settings.SECURE_SSL_REDIRECT = True

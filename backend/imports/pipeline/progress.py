@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -43,6 +44,7 @@ def batch_commit(
     ``after_load`` runs in the same transaction once the rows are in the table, so what a
     dataset derives from them commits, or rolls back, with the rows and the checkpoint.
     """
+    started = time.monotonic()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A batch is atomic (rows, row errors, counters, checkpoint), so losing the last
@@ -77,6 +79,7 @@ def batch_commit(
             stored_errors=F("stored_errors") + len(to_store),
             checkpoint_row=result.last_row,
             heartbeat_at=timezone.now(),
+            last_batch_seconds=time.monotonic() - started,
             updated_at=timezone.now(),
         )
     return result.last_row
