@@ -82,7 +82,24 @@ def _partner_row_id() -> Column:
     )
 
 
-def _feed(*, name: str, label: str, event_type: EventType, description: str, columns: tuple[Column, ...]) -> Dataset:
+def _feed(
+    *,
+    name: str,
+    label: str,
+    event_type: EventType,
+    description: str,
+    mobile_required: bool = False,
+    reason: str = "",
+) -> Dataset:
+    """One partner feed: the columns every feed has, a comment where the feed has one."""
+    columns = (
+        _partner_row_id(),
+        _card_id(),
+        # Pickup feeds call it User Mobile, the others User contact; either header is read.
+        _mobile(required=mobile_required, aliases=("user mobile", "user contact", "mobile", "contact", "phone")),
+        _event_at(),
+        *((_reason(reason),) if reason else ()),
+    )
     return dataset_register(
         Dataset(
             name=name,
@@ -104,57 +121,32 @@ def _feed(*, name: str, label: str, event_type: EventType, description: str, col
     )
 
 
-CONTACT = ("user contact", "contact", "user mobile", "mobile", "phone")
-
 card_pickup = _feed(
     name="card_pickup",
     label="Card pickups",
     event_type=EventType.PICKUP,
     description="The courier picked the card up for delivery.",
-    columns=(
-        _partner_row_id(),
-        _card_id(),
-        _mobile(required=True, aliases=("user mobile", "mobile", "user contact", "contact", "phone")),
-        _event_at(),
-    ),
+    mobile_required=True,
 )
 card_delivery_exception = _feed(
     name="card_delivery_exception",
     label="Card delivery exceptions",
     event_type=EventType.DELIVERY_EXCEPTION,
     description="A delivery attempt failed; the comment says why. A card may have several.",
-    columns=(
-        _partner_row_id(),
-        _card_id(),
-        _mobile(required=False, aliases=CONTACT),
-        _event_at(),
-        _reason("Why the delivery failed, e.g. User not available."),
-    ),
+    reason="Why the delivery failed, e.g. User not available.",
 )
 card_delivered = _feed(
     name="card_delivered",
     label="Cards delivered",
     event_type=EventType.DELIVERED,
     description="The card reached its holder.",
-    columns=(
-        _partner_row_id(),
-        _card_id(),
-        _mobile(required=False, aliases=CONTACT),
-        _event_at(),
-        _reason("The courier's comment on the delivery."),
-    ),
+    reason="The courier's comment on the delivery.",
 )
 card_returned = _feed(
     name="card_returned",
     label="Cards returned",
     event_type=EventType.RETURNED,
     description="The card went back to the issuer.",
-    columns=(
-        _partner_row_id(),
-        _card_id(),
-        _mobile(required=False, aliases=CONTACT),
-        _event_at(),
-    ),
 )
 
 CARD_FEEDS = (card_pickup, card_delivery_exception, card_delivered, card_returned)
