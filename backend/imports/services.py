@@ -26,6 +26,7 @@ from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from imports.broker import broker_queued_job_ids
 from imports.models import IdempotencyKey, ImportJob
+from imports.pipeline.errors import InputRefused
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import JobStopped
 from imports.pipeline.reading import CANDIDATE_DELIMITERS, field_size_limit, format_detect, header_read
@@ -203,6 +204,13 @@ def _sha256(file: UploadedFile) -> str:
 
 def _inspect_stored_file(*, job: ImportJob, requested_encoding: str | None, requested_delimiter: str | None) -> None:
     """Read the head of the stored file: encoding, delimiter, header, and the column resolution."""
+    try:
+        _inspect_head(job=job, requested_encoding=requested_encoding, requested_delimiter=requested_delimiter)
+    except InputRefused as refused:
+        raise ApplicationError(refused.message, code=refused.code, fields={refused.field: refused.details}) from None
+
+
+def _inspect_head(*, job: ImportJob, requested_encoding: str | None, requested_delimiter: str | None) -> None:
     path = Path(job.file.path)
     dataset = dataset_get(job.dataset)
     assert dataset is not None
@@ -349,8 +357,6 @@ def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResu
         logger.info("import job %s stopped: %s", job_id, stop)
     except PipelineFailure as failure:
         import_job_fail(job_id=job.pk, reason=failure.reason, message=failure.message)
-    except ApplicationError as error:
-        import_job_fail(job_id=job.pk, reason=error.code, message=error.message)
     except BaseException:
         _job_release(job_id=job.pk)
         raise

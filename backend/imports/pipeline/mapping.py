@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from config.errors import ApplicationError
 from datasets.registry import Dataset
+from imports.pipeline.errors import InputRefused
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,11 @@ def columns_resolve(*, dataset: Dataset, headers: list[str], column_mapping: Map
         taken.add(found)
     if problems:
         shown = ", ".join(headers)
-        raise ApplicationError(
+        raise InputRefused(
             problems[0] + f" Headers found: {shown}.",
             code="invalid_column_mapping",
-            fields={"column_mapping": problems},
+            field="column_mapping",
+            details=problems,
         )
 
     def claim(column: str, candidate: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from config.errors import ApplicationError
+from imports.pipeline.errors import InputRefused
 
 CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
@@ -55,12 +55,13 @@ def encoding_resolve(*, requested: str | None, head: bytes) -> str:
     try:
         codec = codecs.lookup(name)
     except LookupError:
-        raise ApplicationError(
-            f"Unknown encoding {name!r}.", code="invalid_encoding", fields={"encoding": [f"Unknown encoding {name!r}."]}
-        ) from None
+        raise InputRefused(f"Unknown encoding {name!r}.", code="invalid_encoding", field="encoding") from None
     if not isinstance(codec.incrementaldecoder, type) or codec.name in {"rot-13", "hex", "base64", "zlib", "bz2"}:
-        raise ApplicationError(
-            f"{name!r} is not a text encoding.", code="invalid_encoding", fields={"encoding": ["Not a text encoding."]}
+        raise InputRefused(
+            f"{name!r} is not a text encoding.",
+            code="invalid_encoding",
+            field="encoding",
+            details=["Not a text encoding."],
         )
     return codec.name
 

@@ -14,6 +14,7 @@ from django.db import DatabaseError
 from datasets.registry import BatchLoaded, dataset_get
 from imports.models import ImportJob
 from imports.pipeline.counting import records_count
+from imports.pipeline.errors import InputRefused
 from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import LoadTarget, PostgresCopyLoader, ValidRow, loader_for
 from imports.pipeline.mapping import columns_resolve
@@ -90,7 +91,10 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
             raise PipelineFailure("unreadable_file", f"The file cannot be read: {exc}") from exc
         if header is None:
             raise PipelineFailure("empty_file", "The file holds no header and no rows.")
-        resolution = columns_resolve(dataset=dataset, headers=header.names, column_mapping=job.column_mapping)
+        try:
+            resolution = columns_resolve(dataset=dataset, headers=header.names, column_mapping=job.column_mapping)
+        except InputRefused as refused:
+            raise PipelineFailure(refused.code, refused.message) from refused
         if resolution.missing:
             raise PipelineFailure(
                 "missing_columns",
