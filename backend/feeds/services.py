@@ -6,7 +6,6 @@ workspace, is pending, running or completed; a failed or cancelled one may be tr
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from feeds.models import FeedSource
 from imports.models import ImportJob
-from imports.services import ALLOWED_EXTENSIONS, import_job_create
+from imports.selectors import import_job_same_file
+from imports.services import ALLOWED_EXTENSIONS, import_job_create, upload_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +97,6 @@ def feed_source_delete(*, source: FeedSource) -> None:
     source.delete()
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def feed_files(folder: Path) -> list[Path]:
     """The importable files of a folder, oldest name first; sub-folders and hidden files are not."""
     return sorted(
@@ -118,35 +110,21 @@ def feed_folder_import(*, workspace: Workspace, dataset: str, folder: Path, enqu
     """Import every file of ``folder`` into ``dataset`` that was not imported yet."""
     refresh = FeedRefresh(dataset=dataset, folder=str(folder))
     for path in feed_files(folder):
-        sha256 = _file_sha256(path)
-        earlier = (
-            ImportJob.objects.filter(workspace=workspace, dataset=dataset, sha256=sha256)
-            .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.CANCELLED])
-            .order_by("created_at")
-            .first()
-        )
-        if earlier is not None:
-            refresh.skipped.append(
-                SkippedFile(
-                    filename=path.name,
-                    sha256=sha256,
-                    job_id=str(earlier.pk),
-                    reason=f"already imported by job {earlier.pk} ({earlier.status})",
-                )
-            )
-            continue
-        try:
-            with path.open("rb") as handle:
+        with path.open("rb") as handle:
+            upload = UploadedFile(handle, name=path.name, size=path.stat().st_size)
+            sha256 = upload_sha256(upload)
+            earlier = import_job_same_file(workspace=workspace, dataset=dataset, sha256=sha256)
+            if earlier is not None:
+                reason = f"already imported by job {earlier.pk} ({earlier.status})"
+                refresh.skipped.append(SkippedFile(path.name, sha256, str(earlier.pk), reason))
+                continue
+            try:
                 job = import_job_create(
-                    workspace=workspace,
-                    file=UploadedFile(handle, name=path.name, size=path.stat().st_size),
-                    dataset=dataset,
-                    enqueue=enqueue,
-                    sha256=sha256,
+                    workspace=workspace, file=upload, dataset=dataset, enqueue=enqueue, sha256=sha256
                 )
-        except ApplicationError as error:
-            refresh.refused.append(RefusedFile(filename=path.name, message=error.message))
-            continue
+            except ApplicationError as error:
+                refresh.refused.append(RefusedFile(filename=path.name, message=error.message))
+                continue
         refresh.jobs.append(job)
     return refresh
 

@@ -35,3 +35,13 @@ def import_job_get(*, workspace: Workspace, job_id: str | uuid.UUID) -> ImportJo
 
 def import_row_error_list(*, job: ImportJob) -> QuerySet[ImportRowError]:
     return ImportRowError.objects.filter(job=job).order_by("row_number")
+
+
+def import_job_same_file(*, workspace: Workspace, dataset: str, sha256: str) -> ImportJob | None:
+    """The earliest job of the workspace that imported (or is importing) these bytes into the dataset."""
+    return (
+        ImportJob.objects.filter(workspace=workspace, dataset=dataset, sha256=sha256)
+        .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.CANCELLED])
+        .order_by("created_at")
+        .first()
+    )

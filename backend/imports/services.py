@@ -32,6 +32,7 @@ from imports.pipeline.progress import JobStopped
 from imports.pipeline.reading import CANDIDATE_DELIMITERS, field_size_limit, format_detect, header_read
 from imports.pipeline.results import BatchResult
 from imports.pipeline.run import PipelineFailure, job_pipeline_run
+from imports.selectors import import_job_same_file
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +110,8 @@ def import_job_create(
         column_mapping=mapping,
         timezone=zone,
     )
-    job.sha256 = sha256 or _sha256(file)
-    job.duplicate_of = (
-        ImportJob.objects.filter(workspace=workspace, dataset=target.name, sha256=job.sha256)
-        .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.CANCELLED])
-        .order_by("created_at")
-        .first()
-    )
+    job.sha256 = sha256 or upload_sha256(file)
+    job.duplicate_of = import_job_same_file(workspace=workspace, dataset=target.name, sha256=job.sha256)
     job.file.save(original_name, file, save=False)
     try:
         _inspect_stored_file(job=job, requested_encoding=encoding, requested_delimiter=delimiter)
@@ -145,7 +141,7 @@ def import_job_create_idempotent(
     key = idempotency_key.strip()
     if not 1 <= len(key) <= 255 or not key.isprintable():
         raise _invalid("Idempotency-Key", "Must be 1 to 255 printable characters.")
-    sha256 = _sha256(file)
+    sha256 = upload_sha256(file)
     fingerprint = hashlib.sha256(
         json.dumps({"file": sha256, "name": file.name, **options}, sort_keys=True, default=str).encode()
     ).hexdigest()
@@ -194,7 +190,7 @@ def timezone_validate(name: str | None) -> str:
     return name
 
 
-def _sha256(file: UploadedFile) -> str:
+def upload_sha256(file: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
