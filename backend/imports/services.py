@@ -26,6 +26,7 @@ from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from imports.broker import broker_queued_job_ids
 from imports.models import IdempotencyKey, ImportJob
+from imports.origin import StartedBy
 from imports.pipeline.errors import InputRefused
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import JobStopped
@@ -67,6 +68,7 @@ def import_job_create(
     on_conflict: str | None = None,
     timezone: str | None = None,
     sha256: str | None = None,
+    started_by: StartedBy | None = None,
     enqueue: bool = True,
 ) -> ImportJob:
     """Check an upload, store it and queue its job. On any refusal nothing is left behind.
@@ -109,6 +111,7 @@ def import_job_create(
         on_conflict=policy,
         column_mapping=mapping,
         timezone=zone,
+        **(started_by.job_fields() if started_by else {}),
     )
     job.sha256 = sha256 or upload_sha256(file)
     job.duplicate_of = import_job_same_file(workspace=workspace, dataset=target.name, sha256=job.sha256)

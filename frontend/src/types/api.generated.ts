@@ -434,6 +434,8 @@ export interface components {
             /** @description If the API key is revoked, clients cannot use it anymore. (This cannot be undone.) */
             revoked?: boolean;
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         BookOutput: {
             readonly id: number;
             title: string;
@@ -603,6 +605,7 @@ export interface components {
             readonly id: string;
             dataset: string;
             filename: string;
+            readonly started_by: components["schemas"]["StartedBy"];
             /** Format: int64 */
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
@@ -659,6 +662,7 @@ export interface components {
             readonly id: string;
             dataset: string;
             filename: string;
+            readonly started_by: components["schemas"]["StartedBy"];
             /** Format: int64 */
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
@@ -788,6 +792,21 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        StartedBy: {
+            /**
+             * @description user, api_key, command_line or feed; empty for jobs from before this was recorded.
+             *
+             *     * `` - Not recorded
+             *     * `user` - Signed-in user
+             *     * `api_key` - API key
+             *     * `command_line` - Command line
+             *     * `feed` - Feed
+             */
+            via: components["schemas"]["ViaEnum"] | components["schemas"]["BlankEnum"];
+            /** @description The user's e-mail, the API key's name, the OS user, or the feed. */
+            name: string;
+            api_key_prefix: string;
+        };
         /**
          * @description * `pending` - Pending
          *     * `processing` - Processing
@@ -812,6 +831,15 @@ export interface components {
             id: number | null;
             email: string;
         };
+        /**
+         * @description * `` - Not recorded
+         *     * `user` - Signed-in user
+         *     * `api_key` - API key
+         *     * `command_line` - Command line
+         *     * `feed` - Feed
+         * @enum {string}
+         */
+        ViaEnum: "user" | "api_key" | "command_line" | "feed";
         WorkspaceOutput: {
             readonly id: number;
             name: string;

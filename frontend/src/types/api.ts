@@ -23,6 +23,7 @@ export type RegisterInput = Schemas['RegisterInputRequest'];
 export type LoginInput = Schemas['LoginInputRequest'];
 export type TokenPair = Schemas['TokenPairOutput'];
 export type RowError = Schemas['RowErrorOutput'];
+export type StartedBy = Schemas['StartedBy'];
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'failed', 'cancelled'];

@@ -9,7 +9,7 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { Loading } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
-import { formatBytes, formatDateTime, formatDuration, formatRate } from '@/lib/format';
+import { formatBytes, formatDateTime, formatDuration, formatRate, formatStartedBy } from '@/lib/format';
 import { type ImportJobDetail, isFinalStatus } from '@/types/api';
 
 import { cancelImport } from '../api/cancel-import';
@@ -110,6 +110,12 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
             into <strong>{job.dataset}</strong> · {formatBytes(job.file_size ?? 0)} · when a key exists:{' '}
             {ON_CONFLICT_TEXT[job.on_conflict]} ·{' '}
             {job.started_at ? `started ${formatDateTime(job.started_at)}` : `uploaded ${formatDateTime(job.created_at)}`}
+            {job.started_by?.via ? (
+              <>
+                {' '}
+                by <span data-testid="job-started-by">{formatStartedBy(job.started_by)}</span>
+              </>
+            ) : null}
           </p>
         </div>
         <div className="page-header-actions">
