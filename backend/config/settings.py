@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "catalog",
     "cards",
     "feeds",
+    "notifications",
     "web",
 ]
 
@@ -389,3 +390,21 @@ LOGGING = {
     # of intake.request; 5xx answers are still logged with their traceback.
     "loggers": {"django.server": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
 }
+
+# ---- Notifications (notifications/) ---------------------------------------------------------
+# The page's address as people open it: e-mails and webhooks link to jobs under it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# smtp://user:password@host:25, smtp+tls://...:587 (STARTTLS), smtp+ssl://...:465; the default
+# prints each mail on the worker's console.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+# A mail server that does not answer is retried later by the task, not waited for.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("EMAIL_FROM", default="Intake <intake@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -286,7 +287,16 @@ def import_job_finish(
     ended = jobs.update(**fields) == 1
     if ended:
         logger.info("import job %s %s%s", job_id, status, f" ({reason})" if reason else "")
+        transaction.on_commit(functools.partial(_notify_finished, job_id), robust=True)
     return ended
+
+
+def _notify_finished(job_id: uuid.UUID | str) -> None:
+    # E-mail, webhooks and live updates; after the commit, so they see the final status, and
+    # they only queue work, so a mail server or a receiver never holds the job up.
+    from notifications.services import job_finished_notify
+
+    job_finished_notify(job_id=job_id)
 
 
 def import_job_fail(*, job_id: uuid.UUID | str, reason: str, message: str) -> None:

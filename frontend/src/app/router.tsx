@@ -11,6 +11,7 @@ import { ImportRoute } from './routes/import';
 import { JobRoute } from './routes/job';
 import { KeysRoute } from './routes/keys';
 import { NotFoundRoute } from './routes/not-found';
+import { SettingsRoute } from './routes/settings';
 import { SignInRoute } from './routes/sign-in';
 import { SignUpRoute } from './routes/sign-up';
 
@@ -45,6 +46,7 @@ export const routes: RouteObject[] = [
       { path: paths.keys, element: <KeysRoute /> },
       { path: paths.data, element: <DataRoute /> },
       { path: paths.cards, element: <CardsRoute /> },
+      { path: paths.settings, element: <SettingsRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -11,6 +11,7 @@ export const paths = {
   keys: '/keys',
   data: '/data',
   cards: '/cards',
+  settings: '/settings',
 } as const;
 
 export function jobPath(id: string): string {

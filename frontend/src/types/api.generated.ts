@@ -399,6 +399,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in person's e-mails about the imports they start. */
+        get: operations["notifications_me_retrieve"];
+        /** @description The signed-in person's e-mails about the imports they start. */
+        put: operations["notifications_me_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/workspace/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Where the workspace's notices go: jobs started by API keys, feeds and the command line, and
+         *     webhook endpoints that were disabled.
+         */
+        get: operations["notifications_workspace_retrieve"];
+        /**
+         * @description Where the workspace's notices go: jobs started by API keys, feeds and the command line, and
+         *     webhook endpoints that were disabled.
+         */
+        put: operations["notifications_workspace_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -581,6 +623,13 @@ export interface components {
             on_conflict_choices: string[];
             datasets: components["schemas"]["DatasetOutput"][];
         };
+        /**
+         * @description * `all` - Every finished import
+         *     * `failures` - Failed or cancelled imports only
+         *     * `off` - None
+         * @enum {string}
+         */
+        ImportEmailsEnum: "all" | "failures" | "off";
         ImportJobCreateInputRequest: {
             /** Format: binary */
             file: string;
@@ -725,6 +774,19 @@ export interface components {
             user: components["schemas"]["UserOutput"];
             workspace: components["schemas"]["WorkspaceOutput"];
         };
+        MyNotificationSettings: {
+            import_emails: components["schemas"]["ImportEmailsEnum"];
+        };
+        MyNotificationSettingsInputRequest: {
+            /**
+             * @description all: every finished import; failures: failed or cancelled ones; off: none.
+             *
+             *     * `all` - Every finished import
+             *     * `failures` - Failed or cancelled imports only
+             *     * `off` - None
+             */
+            import_emails: components["schemas"]["ImportEmailsEnum"];
+        };
         /**
          * @description * `error` - Reject the row
          *     * `skip` - Keep the stored row
@@ -840,6 +902,12 @@ export interface components {
          * @enum {string}
          */
         ViaEnum: "user" | "api_key" | "command_line" | "feed";
+        WorkspaceNotificationSettings: {
+            email_addresses: string[];
+        };
+        WorkspaceNotificationSettingsInputRequest: {
+            email_addresses: string[];
+        };
         WorkspaceOutput: {
             readonly id: number;
             name: string;
@@ -2456,6 +2524,202 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyNotificationSettings"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_me_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyNotificationSettingsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MyNotificationSettingsInputRequest"];
+                "multipart/form-data": components["schemas"]["MyNotificationSettingsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyNotificationSettings"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_workspace_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceNotificationSettings"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_workspace_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
+                "multipart/form-data": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceNotificationSettings"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

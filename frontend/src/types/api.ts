@@ -24,6 +24,9 @@ export type LoginInput = Schemas['LoginInputRequest'];
 export type TokenPair = Schemas['TokenPairOutput'];
 export type RowError = Schemas['RowErrorOutput'];
 export type StartedBy = Schemas['StartedBy'];
+export type MyNotificationSettings = Schemas['MyNotificationSettings'];
+export type ImportEmails = MyNotificationSettings['import_emails'];
+export type WorkspaceNotificationSettings = Schemas['WorkspaceNotificationSettings'];
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'failed', 'cancelled'];

@@ -12,6 +12,7 @@ const LINKS = [
   { to: paths.cards, label: 'Cards' },
   { to: paths.data, label: 'Data' },
   { to: paths.keys, label: 'API keys' },
+  { to: paths.settings, label: 'Settings' },
 ];
 
 /** The signed-in frame: brand, main navigation, who is signed in, and the page. */
