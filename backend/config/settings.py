@@ -7,6 +7,7 @@ filesystem broker under ``backend/var/``), so ``make run`` works on a fresh mach
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from datetime import timedelta
@@ -344,6 +345,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "imports.models.ImportJob.Status",
         "EventTypeEnum": "cards.models.EventType",
+        "WebhookEventEnum": "notifications.models.WebhookEvent",
     },
 }
 
@@ -408,3 +410,15 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("EMAIL_FROM", default="Intake <intake@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Webhook endpoints may not point at private, loopback, link-local or other non-public addresses
+# (a webhook must not reach inside the network) unless their network is listed here, as CIDRs:
+# 10.0.0.0/8 for receivers on the company network, 127.0.0.0/8 for tests on one machine.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.0.0/8."
+        ) from None

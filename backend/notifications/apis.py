@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.principals import WorkspacePrincipal
 from accounts.selectors import request_workspace
+from config.schema import ErrorSerializer
 from notifications.models import UserNotificationSettings
 from notifications.selectors import user_import_emails, workspace_email_addresses
 from notifications.services import (
@@ -39,11 +40,15 @@ class MyNotificationSettingsApi(APIView):
             help_text="all: every finished import; failures: failed or cancelled ones; off: none.",
         )
 
-    @extend_schema(operation_id="notifications_me_retrieve", responses={200: OutputSerializer})
+    @extend_schema(operation_id="notifications_me_retrieve", responses={200: OutputSerializer, 403: ErrorSerializer})
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer({"import_emails": user_import_emails(user_id=_user_id(request))}).data)
 
-    @extend_schema(operation_id="notifications_me_update", request=InputSerializer, responses={200: OutputSerializer})
+    @extend_schema(
+        operation_id="notifications_me_update",
+        request=InputSerializer,
+        responses={200: OutputSerializer, 403: ErrorSerializer},
+    )
     def put(self, request: Request) -> Response:
         user_id = _user_id(request)
         data = self.InputSerializer(data=request.data)

@@ -7,13 +7,17 @@ receiver that is slow or down never delays or fails an import.
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -23,8 +27,17 @@ from accounts.models import Workspace
 from config.errors import ApplicationError
 from imports.models import ImportJob
 from notifications.emails import job_email_message
-from notifications.models import JobEmail, UserNotificationSettings, WorkspaceNotificationSettings
-from notifications.selectors import user_import_emails, workspace_email_addresses
+from notifications.models import (
+    JobEmail,
+    UserNotificationSettings,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WorkspaceNotificationSettings,
+)
+from notifications.selectors import user_import_emails, workspace_email_addresses, workspace_notice_addresses
+from notifications.webhooks import AddressRefused, webhook_post, webhook_secret_new, webhook_sign, webhook_target
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +133,7 @@ def job_finished_notify(*, job_id: uuid.UUID | str) -> None:
         return
     if not job.is_final:
         return
-    for step in (job_email_queue,):
+    for step in (job_email_queue, job_webhooks_queue):
         _safely(step, job)
 
 
@@ -174,3 +187,222 @@ def user_only(principal_user_id: int | None) -> int:
             status_code=status.HTTP_403_FORBIDDEN,
         )
     return principal_user_id
+
+
+# ---- webhooks -------------------------------------------------------------------------------
+
+# An endpoint whose every attempt failed for this long is disabled, and the workspace is told.
+WEBHOOK_DISABLE_AFTER = timedelta(hours=24)
+MAX_ENDPOINTS_PER_WORKSPACE = 20
+
+
+def _events_check(events: Iterable[str]) -> list[str]:
+    chosen = [e for e in WebhookEvent.values if e in set(events)]
+    unknown = sorted(set(events) - set(WebhookEvent.values))
+    if unknown or not chosen:
+        message = f"Choose among {', '.join(WebhookEvent.values)}" + (
+            f"; unknown: {', '.join(unknown)}." if unknown else "."
+        )
+        raise ApplicationError(message, fields={"events": [message]})
+    return chosen
+
+
+def _url_check(url: str) -> str:
+    try:
+        webhook_target(url)
+    except AddressRefused as refused:
+        message = f"{refused}."
+        raise ApplicationError(message, code="address_refused", fields={"url": [message]}) from None
+    return url.strip()
+
+
+def webhook_endpoint_create(
+    *, workspace: Workspace, url: str, events: Iterable[str], description: str = ""
+) -> WebhookEndpoint:
+    if WebhookEndpoint.objects.filter(workspace=workspace).count() >= MAX_ENDPOINTS_PER_WORKSPACE:
+        raise ApplicationError(f"A workspace has at most {MAX_ENDPOINTS_PER_WORKSPACE} webhook endpoints.")
+    return WebhookEndpoint.objects.create(
+        workspace=workspace,
+        url=_url_check(url),
+        events=_events_check(events),
+        description=description.strip()[:200],
+        secret=webhook_secret_new(),
+    )
+
+
+def webhook_endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    events: Iterable[str] | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+) -> WebhookEndpoint:
+    if url is not None:
+        endpoint.url = _url_check(url)
+    if events is not None:
+        endpoint.events = _events_check(events)
+    if description is not None:
+        endpoint.description = description.strip()[:200]
+    if enabled is not None and enabled != endpoint.enabled:
+        endpoint.enabled = enabled
+        # Turned on again by hand: its failures start counting afresh.
+        endpoint.failing_since = None
+        endpoint.disabled_at = None if enabled else timezone.now()
+        endpoint.disabled_reason = "" if enabled else "Disabled by hand."
+    endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    endpoint.secret = webhook_secret_new()
+    endpoint.save(update_fields=["secret", "updated_at"])
+    return endpoint
+
+
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()
+
+
+def job_webhook_body(*, job: ImportJob, event: str) -> str:
+    from imports.apis import ImportJobOutputSerializer
+
+    data = ImportJobOutputSerializer(job).data
+    return json.dumps({"type": event, "timestamp": timezone.now().isoformat(), "data": data}, separators=(",", ":"))
+
+
+def webhook_deliveries_create(*, job: ImportJob, event: str) -> list[WebhookDelivery]:
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(workspace_id=job.workspace_id, enabled=True) if event in e.events
+    ]
+    if not endpoints:
+        return []
+    body = job_webhook_body(job=job, event=event)
+    deliveries = [
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, job=job, event=event, message_id=f"msg_{uuid.uuid4().hex}", payload=body
+        )
+        for endpoint in endpoints
+    ]
+
+    def enqueue() -> None:
+        from notifications.tasks import webhook_deliver_task
+
+        for delivery in deliveries:
+            webhook_deliver_task.delay(delivery.pk)
+
+    transaction.on_commit(enqueue, robust=True)
+    return deliveries
+
+
+def job_webhooks_queue(*, job: ImportJob) -> list[WebhookDelivery]:
+    return webhook_deliveries_create(job=job, event=f"import.{job.status}")
+
+
+def webhook_delivery_attempt(*, delivery_id: int, manual: bool = False) -> WebhookAttempt | None:
+    """Send a delivery once and log how it went. None when there is nothing to send any more."""
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    if not manual and delivery.status != WebhookDelivery.Status.PENDING:
+        return None
+    if not endpoint.enabled:
+        if delivery.status == WebhookDelivery.Status.PENDING:
+            webhook_delivery_give_up(delivery_id=delivery.pk)
+        return None
+    now = timezone.now()
+    signature = webhook_sign(
+        secret=endpoint.secret, message_id=delivery.message_id, timestamp=now, body=delivery.payload
+    )
+    headers = {
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signature,
+    }
+    result = webhook_post(url=endpoint.url, body=delivery.payload, headers=headers)
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery.attempts += 1
+        attempt = WebhookAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts,
+            manual=manual,
+            started_at=now,
+            status_code=result.status_code,
+            latency_ms=result.latency_ms,
+            succeeded=result.succeeded,
+            response_excerpt=result.excerpt,
+            error=result.error,
+        )
+        if result.succeeded:
+            delivery.status = WebhookDelivery.Status.SUCCEEDED
+            delivery.succeeded_at = timezone.now()
+            delivery.next_attempt_at = None
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+        delivery.save()
+    if not result.succeeded:
+        _endpoint_failed(endpoint_id=endpoint.pk, at=now)
+    return attempt
+
+
+def webhook_delivery_retry_at(*, delivery_id: int, at: Any) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(next_attempt_at=at)
+
+
+def webhook_delivery_give_up(*, delivery_id: int) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED, next_attempt_at=None
+    )
+
+
+def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    if not delivery.endpoint.enabled:
+        raise ApplicationError(
+            "The endpoint is disabled; enable it first.", code="endpoint_disabled", status_code=status.HTTP_409_CONFLICT
+        )
+
+    def enqueue() -> None:
+        from notifications.tasks import webhook_deliver_task
+
+        webhook_deliver_task.delay(delivery.pk, manual=True)
+
+    transaction.on_commit(enqueue, robust=True)
+    return delivery
+
+
+def _endpoint_failed(*, endpoint_id: int, at: Any) -> None:
+    WebhookEndpoint.objects.filter(pk=endpoint_id, failing_since__isnull=True).update(failing_since=at)
+    endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+    if endpoint.enabled and endpoint.failing_since and at - endpoint.failing_since >= WEBHOOK_DISABLE_AFTER:
+        webhook_endpoint_disable(
+            endpoint=endpoint, reason=f"Every delivery failed since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC."
+        )
+
+
+def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
+    changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, enabled=True).update(
+        enabled=False, disabled_at=timezone.now(), disabled_reason=reason[:300]
+    )
+    if not changed:
+        return
+    WebhookDelivery.objects.filter(endpoint=endpoint, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED, next_attempt_at=None
+    )
+    logger.warning("webhook endpoint %s disabled: %s", endpoint.pk, reason)
+    recipients = workspace_notice_addresses(workspace_id=endpoint.workspace_id)
+    if not recipients:
+        return
+    try:
+        send_mail(
+            subject=f"[Intake] Webhook endpoint disabled: {endpoint.url[:100]}",
+            message=(
+                f"The webhook endpoint {endpoint.url} of your workspace was disabled.\n\n{reason}\n\n"
+                "Its pending deliveries were dropped. When the receiver works again, enable the endpoint "
+                f"and redeliver what it missed: {settings.SITE_URL}/webhooks\n"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        logger.exception(
+            "could not tell workspace %s that endpoint %s was disabled", endpoint.workspace_id, endpoint.pk
+        )

@@ -14,6 +14,8 @@ import { NotFoundRoute } from './routes/not-found';
 import { SettingsRoute } from './routes/settings';
 import { SignInRoute } from './routes/sign-in';
 import { SignUpRoute } from './routes/sign-up';
+import { WebhookRoute } from './routes/webhook';
+import { WebhooksRoute } from './routes/webhooks';
 
 export const routes: RouteObject[] = [
   {
@@ -47,6 +49,8 @@ export const routes: RouteObject[] = [
       { path: paths.data, element: <DataRoute /> },
       { path: paths.cards, element: <CardsRoute /> },
       { path: paths.settings, element: <SettingsRoute /> },
+      { path: paths.webhooks, element: <WebhooksRoute /> },
+      { path: paths.webhook, element: <WebhookRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

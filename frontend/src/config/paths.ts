@@ -12,8 +12,14 @@ export const paths = {
   data: '/data',
   cards: '/cards',
   settings: '/settings',
+  webhooks: '/webhooks',
+  webhook: '/webhooks/:id',
 } as const;
 
 export function jobPath(id: string): string {
   return paths.job.replace(':id', encodeURIComponent(id));
+}
+
+export function webhookPath(id: number | string): string {
+  return paths.webhook.replace(':id', encodeURIComponent(String(id)));
 }

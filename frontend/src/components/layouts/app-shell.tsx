@@ -12,6 +12,7 @@ const LINKS = [
   { to: paths.cards, label: 'Cards' },
   { to: paths.data, label: 'Data' },
   { to: paths.keys, label: 'API keys' },
+  { to: paths.webhooks, label: 'Webhooks' },
   { to: paths.settings, label: 'Settings' },
 ];
 
