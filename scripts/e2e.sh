@@ -109,9 +109,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "starting gunicorn on $BASE_URL and a worker"
-(cd backend && exec "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$E2E_PORT" --workers 2 --threads 4 \
-  --timeout 600 --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
+log "starting gunicorn (uvicorn workers) on $BASE_URL and a worker"
+# As backend/Procfile: ASGI (uvicorn workers), so the page gets live updates through Redis.
+(cd backend && exec "$BIN/gunicorn" config.asgi:application --worker-class config.workers.WebWorker \
+  --bind "127.0.0.1:$E2E_PORT" --workers 2 --timeout 600 --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
 WEB_PID=$!
 (cd backend && exec "$BIN/celery" -A config worker -Q imports --concurrency 1 --prefetch-multiplier 1 \
   --loglevel INFO --hostname "e2e-$E2E_PORT@%h" >"$RUN_DIR/worker.log" 2>&1) &

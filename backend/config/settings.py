@@ -422,3 +422,17 @@ for _network in WEBHOOK_ALLOWED_NETWORKS:
         raise ImproperlyConfigured(
             f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.0.0/8."
         ) from None
+
+# ---- Live updates (notifications/live.py, notifications/stream.py) ---------------------------
+# Workers publish each batch and status change to Redis; the web process streams them to pages
+# (Server-Sent Events). Empty: the broker's Redis when the broker is Redis; "off", or no Redis
+# (make run's embedded defaults), and pages poll instead.
+_live = env.str("LIVE_REDIS_URL", default="").strip()
+if _live.lower() == "off":
+    LIVE_REDIS_URL = ""
+elif _live:
+    LIVE_REDIS_URL = _live
+else:
+    LIVE_REDIS_URL = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+if LIVE_REDIS_URL and not LIVE_REDIS_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("LIVE_REDIS_URL must be a redis:// or rediss:// URL, or off.")

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +29,7 @@ from accounts.models import Workspace
 from config.errors import ApplicationError
 from imports.models import ImportJob
 from notifications.emails import job_email_message
+from notifications.live import job_publish, job_read, live_enabled
 from notifications.models import (
     JobEmail,
     UserNotificationSettings,
@@ -133,8 +136,81 @@ def job_finished_notify(*, job_id: uuid.UUID | str) -> None:
         return
     if not job.is_final:
         return
-    for step in (job_email_queue, job_webhooks_queue):
+    for step in (job_live_publish, job_email_queue, job_webhooks_queue):
         _safely(step, job)
+
+
+def job_live_publish(*, job: ImportJob) -> None:
+    job_publish(job)
+
+
+# ---- a running job --------------------------------------------------------------------------
+
+# A webhook endpoint that asked for import.progress hears at most this often about a job.
+WEBHOOK_PROGRESS_SECONDS = 5.0
+# When no web process listened to a workspace's channel at the last publish, the next batches
+# skip reading the job for this long: nobody is watching, and a page that opens meanwhile reads
+# the job itself first.
+LIVE_IDLE_SECONDS = 0.25
+# How long "does this workspace have an endpoint for import.progress" is remembered.
+PROGRESS_ENDPOINTS_TTL = 30.0
+
+
+@dataclass
+class _Progress:
+    workspace_id: int
+    live_idle_until: float = 0.0
+    webhook_at: float = 0.0
+
+
+_progress: dict[str, _Progress] = {}
+_progress_endpoints: dict[int, tuple[float, bool]] = {}
+
+
+def _wants_progress_webhooks(workspace_id: int, now: float) -> bool:
+    cached = _progress_endpoints.get(workspace_id)
+    if cached and now - cached[0] < PROGRESS_ENDPOINTS_TTL:
+        return cached[1]
+    events = WebhookEndpoint.objects.filter(workspace_id=workspace_id, enabled=True).values_list("events", flat=True)
+    wanted = any(WebhookEvent.PROGRESS in e for e in events)
+    _progress_endpoints[workspace_id] = (now, wanted)
+    return wanted
+
+
+def job_progress_notify(*, job_id: uuid.UUID | str) -> None:
+    """After a batch commit: the page hears at once, import.progress webhooks every few seconds.
+
+    Runs on the import's own thread, once per batch, so the common case costs a dictionary look-up
+    and, while someone watches, one read by primary key and one Redis PUBLISH. Never raises.
+    """
+    try:
+        key = str(job_id)
+        now = time.monotonic()
+        state = _progress.get(key)
+        if state is None:
+            workspace_id = ImportJob.objects.filter(pk=job_id).values_list("workspace_id", flat=True).first()
+            if workspace_id is None:
+                return
+            if len(_progress) > 1000:  # jobs of a long-lived worker process that ended long ago
+                _progress.clear()
+            state = _progress[key] = _Progress(workspace_id=workspace_id)
+        live = live_enabled() and now >= state.live_idle_until
+        webhooks = now - state.webhook_at >= WEBHOOK_PROGRESS_SECONDS and _wants_progress_webhooks(
+            state.workspace_id, now
+        )
+        if not (live or webhooks):
+            return
+        job = job_read(job_id)
+        if job is None:
+            return
+        if live:
+            listeners = job_publish(job)
+            state.live_idle_until = now + LIVE_IDLE_SECONDS if listeners == 0 else 0.0
+        if webhooks and job.status == ImportJob.Status.PROCESSING:
+            state.webhook_at = now
+            webhook_deliveries_create(job=ImportJob.objects.get(pk=job_id), event=WebhookEvent.PROGRESS)
+    except Exception:
+        logger.exception("progress notification of job %s failed", job_id)
 
 
 # ---- sending --------------------------------------------------------------------------------

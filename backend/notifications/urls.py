@@ -1,8 +1,10 @@
 from django.urls import path
 
-from notifications import apis, webhook_apis
+from notifications import apis, live_apis, webhook_apis
 
 urlpatterns = [
+    path("live/ticket/", live_apis.LiveTicketApi.as_view(), name="live-ticket"),
+    path("live/events/", live_apis.live_events_unavailable, name="live-events"),
     path("notifications/me/", apis.MyNotificationSettingsApi.as_view(), name="notifications-me"),
     path("notifications/workspace/", apis.WorkspaceNotificationSettingsApi.as_view(), name="notifications-workspace"),
     path("webhooks/", webhook_apis.WebhookEndpointListCreateApi.as_view(), name="webhooks"),
