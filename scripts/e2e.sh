@@ -135,7 +135,7 @@ for _ in $(seq 120); do grep -q "ready" "$RUN_DIR/worker.log" && break; sleep 0.
 mkdir -p "$OUTPUT_DIR"
 log "browser tests against $BASE_URL (screenshots under frontend/e2e/output/)"
 set +e
-(cd "$E2E_DIR" && BASE_URL="$BASE_URL" OUTPUT_DIR="$OUTPUT_DIR" node --test --test-concurrency=1 \
+(cd "$E2E_DIR" && BASE_URL="$BASE_URL" OUTPUT_DIR="$OUTPUT_DIR" E2E_REDIS_DB="$E2E_REDIS_DB" node --test --test-concurrency=1 \
   --test-reporter=spec ${E2E_TESTS:-tests/*.test.mjs})
 STATUS=$?
 set -e

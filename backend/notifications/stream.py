@@ -209,8 +209,9 @@ async def live_events_app(scope: Scope, receive: Any, send: Any) -> None:
                 getter.cancel()
                 if disconnected in done:
                     break
-                # A comment line: keeps proxies from closing an idle stream, and finds dead clients.
-                await send({"type": "http.response.body", "body": b": keep-alive\n\n", "more_body": True})
+                # Keeps proxies from closing an idle stream, finds dead clients, and tells the page
+                # the stream is alive (EventSource does not show comment lines to the page).
+                await send({"type": "http.response.body", "body": b"event: ping\ndata: {}\n\n", "more_body": True})
                 continue
             data = getter.result()
             if data is None:

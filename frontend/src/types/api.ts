@@ -32,6 +32,7 @@ export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
 export type WebhookEvent = Schemas['WebhookEventEnum'];
 export type WebhookDelivery = Schemas['WebhookDeliveryOutput'];
 export type WebhookAttempt = Schemas['WebhookAttemptOutput'];
+export type LiveTicket = Schemas['LiveTicket'];
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'failed', 'cancelled'];

@@ -7,6 +7,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Num, Table } from '@/components/ui/table';
 import { jobPath, paths } from '@/config/paths';
+import { LiveIndicator } from '@/features/live/components/live-updates';
 import { formatCount, formatDateTime, formatStartedBy } from '@/lib/format';
 import { ALL_STATUSES, type ImportStatus } from '@/types/api';
 
@@ -40,6 +41,7 @@ export function HistoryTable() {
             ))}
           </select>
         </div>
+        <LiveIndicator />
         <Link to={paths.import} className="btn btn-primary btn-sm">
           New import
         </Link>

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Loading } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
+import { LiveIndicator } from '@/features/live/components/live-updates';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes, formatDateTime, formatDuration, formatRate, formatStartedBy } from '@/lib/format';
 import { type ImportJobDetail, isFinalStatus } from '@/types/api';
@@ -120,6 +121,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
         </div>
         <div className="page-header-actions">
           <StatusBadge status={job.status} data-testid="job-status" className="badge-lg" />
+          {running ? <LiveIndicator /> : null}
           {running ? (
             <Button variant="danger" size="sm" busy={cancelling} disabled={cancelling} onClick={onCancel}>
               Cancel import

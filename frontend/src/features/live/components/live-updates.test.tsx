@@ -1,0 +1,129 @@
+import { act, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { JobView } from '@/features/imports/components/job-view';
+import { sessionStore } from '@/lib/session-store';
+import { JOB_ID, jobFixture } from '@/testing/fixtures';
+import { renderWithApp } from '@/testing/render';
+import { server } from '@/testing/server';
+
+import { LiveUpdatesProvider } from './live-updates';
+
+/** Stands in for the browser's EventSource: the test says when it opens, sends or breaks. */
+class FakeEventSource {
+  static instances: FakeEventSource[] = [];
+  readonly url: string;
+  onerror: (() => void) | null = null;
+  closed = false;
+  private handlers = new Map<string, ((event: MessageEvent<string>) => void)[]>();
+
+  constructor(url: string) {
+    this.url = url;
+    FakeEventSource.instances.push(this);
+  }
+
+  addEventListener(name: string, handler: (event: MessageEvent<string>) => void) {
+    this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
+  }
+
+  close() {
+    this.closed = true;
+  }
+
+  emit(name: string, data: unknown) {
+    for (const handler of this.handlers.get(name) ?? []) handler({ data: JSON.stringify(data) } as MessageEvent<string>);
+  }
+
+  fail() {
+    this.onerror?.();
+  }
+}
+
+const latest = () => FakeEventSource.instances[FakeEventSource.instances.length - 1] as FakeEventSource;
+const counter = (name: string) => screen.getByTestId(`count-${name}`).textContent;
+
+describe('live updates', () => {
+  beforeEach(() => {
+    FakeEventSource.instances = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('updates the job from the stream without polling, and polls while the stream is down', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let polls = 0;
+    let tickets = 0;
+    const running = jobFixture({ status: 'processing', total_rows: 600, processed_rows: 0, progress_percent: 0 });
+    let served = running;
+    server.use(
+      http.post('/api/live/ticket/', () => {
+        tickets += 1;
+        return HttpResponse.json({ ticket: `t${tickets}`, url: `/api/live/events/?ticket=t${tickets}`, expires_in: 60 }, { status: 201 });
+      }),
+      http.get(`/api/imports/${JOB_ID}/`, () => {
+        polls += 1;
+        return HttpResponse.json(served);
+      }),
+    );
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <JobView id={JOB_ID} pollMs={30} />
+      </LiveUpdatesProvider>,
+    );
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    expect(latest().url).toBe('/api/live/events/?ticket=t1');
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'live'));
+    const pollsWhenLive = polls;
+
+    for (const processed of [200, 400]) {
+      act(() =>
+        latest().emit('job', {
+          type: 'job',
+          job: { ...running, processed_rows: processed, created_rows: processed, progress_percent: processed / 6, published_at: 1 },
+        }),
+      );
+      await waitFor(() => expect(counter('processed')).toBe(String(processed)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(polls).toBe(pollsWhenLive);
+
+    // The stream breaks: the page polls at once, and a new stream is asked for.
+    served = { ...running, processed_rows: 500, created_rows: 500, progress_percent: 83 };
+    act(() => latest().fail());
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'polling'));
+    await waitFor(() => expect(counter('processed')).toBe('500'));
+    expect(polls).toBeGreaterThan(pollsWhenLive);
+    expect(FakeEventSource.instances[0]?.closed).toBe(true);
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(2), { timeout: 3000 });
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'live'));
+    act(() =>
+      latest().emit('job', {
+        type: 'job',
+        job: { ...running, status: 'completed', processed_rows: 600, created_rows: 600, progress_percent: 100 },
+      }),
+    );
+    await waitFor(() => expect(screen.getByTestId('job-status')).toHaveTextContent(/^completed$/));
+  });
+
+  it('polls when the server has no live updates', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let polls = 0;
+    server.use(
+      http.get(`/api/imports/${JOB_ID}/`, () => {
+        polls += 1;
+        return HttpResponse.json(jobFixture({ status: 'processing', total_rows: 10, processed_rows: 1 }));
+      }),
+    );
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <JobView id={JOB_ID} pollMs={30} />
+      </LiveUpdatesProvider>,
+    );
+    await waitFor(() => expect(polls).toBeGreaterThan(3));
+    expect(FakeEventSource.instances).toHaveLength(0);
+    expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'polling');
+  });
+});

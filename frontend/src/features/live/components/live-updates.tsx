@@ -1,0 +1,100 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import { useSWRConfig } from 'swr';
+
+import { importKey } from '@/features/imports/api/get-import';
+import { isFinalStatus } from '@/types/api';
+
+import { type LiveJob, LiveConnection } from '../live-connection';
+import { LiveContext, useLiveStatus } from '../live-status';
+
+// A card feed commits many batches a second; an open card is looked up again at most this often.
+const CARD_REFRESH_MS = 250;
+
+const isListKey = (key: unknown): key is string =>
+  typeof key === 'string' && (key === '/api/imports/' || key.startsWith('/api/imports/?'));
+const isCardKey = (key: unknown): key is string => typeof key === 'string' && key.startsWith('/api/cards/');
+const isLiveKey = (key: unknown) =>
+  typeof key === 'string' && (isListKey(key) || isCardKey(key) || /^\/api\/imports\/[^/?]+\/$/.test(key));
+
+type ListPage = { results: { id: string; status: string }[] };
+
+/**
+ * Keeps one stream open for the signed-in page and writes each job it hears about straight into
+ * the SWR cache: the job page and History redraw without asking the server; what the event does
+ * not carry (rejected rows, a new job's row, a card's status) is fetched once.
+ */
+export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
+  const { mutate } = useSWRConfig();
+  const [refreshCards] = useState(() => trailingThrottle(() => void mutate(isCardKey), CARD_REFRESH_MS));
+  const [connection] = useState(
+    () =>
+      new LiveConnection({
+        onJob: (job: LiveJob) => {
+          const { published_at: _ignored, ...fields } = job as LiveJob & { published_at?: number };
+          void mutate(
+            importKey(job.id),
+            (current: Record<string, unknown> | undefined) => {
+              if (!current) return current;
+              const refetch = current.stored_errors !== fields.stored_errors || current.status !== fields.status;
+              if (refetch && isFinalStatus(fields.status)) window.setTimeout(() => void mutate(importKey(job.id)), 0);
+              return { ...current, ...fields };
+            },
+            { revalidate: false },
+          );
+          let missing = false;
+          void mutate(
+            isListKey,
+            (page: ListPage | undefined) => {
+              if (!page) return page;
+              if (!page.results.some((row) => row.id === job.id)) {
+                missing = true;
+                return page;
+              }
+              return { ...page, results: page.results.map((row) => (row.id === job.id ? { ...row, ...fields } : row)) };
+            },
+            { revalidate: false },
+          ).then(() => {
+            if (missing) void mutate(isListKey);
+          });
+          if (job.dataset.startsWith('card_')) refreshCards();
+        },
+        onOpen: () => void mutate(isLiveKey),
+      }),
+  );
+
+  useEffect(() => {
+    connection.start();
+    return () => connection.stop();
+  }, [connection]);
+
+  return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
+}
+
+function trailingThrottle(fn: () => void, ms: number): () => void {
+  let last = 0;
+  let timer: number | undefined;
+  return () => {
+    const wait = last + ms - Date.now();
+    if (wait <= 0) {
+      last = Date.now();
+      fn();
+    } else if (timer === undefined) {
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        last = Date.now();
+        fn();
+      }, wait);
+    }
+  };
+}
+
+/** A small note of how the page stays current. */
+export function LiveIndicator() {
+  const status = useLiveStatus();
+  const text = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Polling';
+  return (
+    <span className={`live-indicator live-${status}`} data-testid="live-status" data-status={status} title={text}>
+      {text}
+    </span>
+  );
+}
