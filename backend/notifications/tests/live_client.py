@@ -76,8 +76,8 @@ class EventStream:
                     name = text[6:].strip()
                 elif text.startswith("data:"):
                     data.append(text[5:].strip())
-        except (OSError, ValueError, http.client.HTTPException):
-            pass
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            pass  # closed by the test, or by the server
         self.events.put(None)
 
     def next(self, timeout: float = 10.0) -> Event | None:

@@ -151,8 +151,13 @@ def test_the_stream_ends_when_redis_drops_it(server, client):
 
 
 @pytest.mark.django_db
-def test_the_asgi_app_serves_the_api_through_django(server):
+def test_the_asgi_app_serves_the_api_through_django(server, monkeypatch):
     import urllib.request
+
+    from django.db import connections
+
+    # The server's threads close their connection after the request, so the test database can go.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
 
     with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/health/", timeout=10) as answer:
         assert answer.status == 200
