@@ -108,6 +108,33 @@ describe('live updates', () => {
     await waitFor(() => expect(screen.getByTestId('job-status')).toHaveTextContent(/^completed$/));
   });
 
+  it('an event that comes before the first answer about the job does not hold the page up', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let answer: (() => void) | undefined;
+    server.use(
+      http.post('/api/live/ticket/', () =>
+        HttpResponse.json({ ticket: 't', url: '/api/live/events/?ticket=t', expires_in: 60 }, { status: 201 }),
+      ),
+      http.get(`/api/imports/${JOB_ID}/`, async () => {
+        await new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+        return HttpResponse.json(jobFixture({ status: 'processing', total_rows: 10, processed_rows: 4 }));
+      }),
+    );
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <JobView id={JOB_ID} pollMs={30} />
+      </LiveUpdatesProvider>,
+    );
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(answer).toBeDefined());
+    act(() => latest().emit('job', { type: 'job', job: jobFixture({ status: 'processing', processed_rows: 2 }) }));
+    act(() => answer?.());
+    await waitFor(() => expect(counter('processed')).toBe('4'));
+  });
+
   it('polls when the server has no live updates', async () => {
     sessionStore.set({ access: 'a', refresh: 'r' });
     let polls = 0;

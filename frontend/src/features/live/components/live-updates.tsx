@@ -24,26 +24,33 @@ type ListPage = { results: { id: string; status: string }[] };
  * not carry (rejected rows, a new job's row, a card's status) is fetched once.
  */
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
-  const { mutate } = useSWRConfig();
+  const { mutate, cache } = useSWRConfig();
+  // Only what is already shown is written to. Writing to a key whose first request is still on
+  // its way would make SWR drop that answer (a mutation wins over an older request), and the
+  // page would wait forever with nothing to poll.
+  const [shown] = useState(() => (key: unknown) => typeof key === 'string' && cache.get(key)?.data !== undefined);
   const [refreshCards] = useState(() => trailingThrottle(() => void mutate(isCardKey), CARD_REFRESH_MS));
   const [connection] = useState(
     () =>
       new LiveConnection({
         onJob: (job: LiveJob) => {
           const { published_at: _ignored, ...fields } = job as LiveJob & { published_at?: number };
-          void mutate(
-            importKey(job.id),
-            (current: Record<string, unknown> | undefined) => {
-              if (!current) return current;
-              const refetch = current.stored_errors !== fields.stored_errors || current.status !== fields.status;
-              if (refetch && isFinalStatus(fields.status)) window.setTimeout(() => void mutate(importKey(job.id)), 0);
-              return { ...current, ...fields };
-            },
-            { revalidate: false },
-          );
+          if (shown(importKey(job.id))) {
+            void mutate(
+              importKey(job.id),
+              (current: Record<string, unknown> | undefined) => {
+                if (!current) return current;
+                const changed = current.stored_errors !== fields.stored_errors || current.status !== fields.status;
+                // What the event does not carry (the rejected rows' preview) is read once at the end.
+                if (changed && isFinalStatus(fields.status)) window.setTimeout(() => void mutate(importKey(job.id)), 0);
+                return { ...current, ...fields };
+              },
+              { revalidate: false },
+            );
+          }
           let missing = false;
           void mutate(
-            isListKey,
+            (key) => isListKey(key) && shown(key),
             (page: ListPage | undefined) => {
               if (!page) return page;
               if (!page.results.some((row) => row.id === job.id)) {
