@@ -135,6 +135,53 @@ describe('live updates', () => {
     await waitFor(() => expect(counter('processed')).toBe('4'));
   });
 
+  it('an event newer than the first answer about the job is not lost', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let requests = 0;
+    let ended = false;
+    let answerFirst: (() => void) | undefined;
+    server.use(
+      http.post('/api/live/ticket/', () =>
+        HttpResponse.json({ ticket: 't', url: '/api/live/events/?ticket=t', expires_in: 60 }, { status: 201 }),
+      ),
+      http.get(`/api/imports/${JOB_ID}/`, async () => {
+        requests += 1;
+        // Answers to requests made before the job ended say it is running; the first one reaches
+        // the page only after the event that says it ended.
+        const stale = !ended;
+        if (requests === 1) {
+          await new Promise<void>((resolve) => {
+            answerFirst = resolve;
+          });
+        }
+        return HttpResponse.json(
+          stale
+            ? jobFixture({ status: 'processing', total_rows: 6, processed_rows: 0 })
+            : jobFixture({ status: 'completed', total_rows: 6, processed_rows: 6, created_rows: 6 }),
+        );
+      }),
+    );
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <JobView id={JOB_ID} pollMs={30} />
+      </LiveUpdatesProvider>,
+    );
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(answerFirst).toBeDefined());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    ended = true;
+    act(() =>
+      latest().emit('job', {
+        type: 'job',
+        job: jobFixture({ status: 'completed', total_rows: 6, processed_rows: 6, created_rows: 6 }),
+      }),
+    );
+    act(() => answerFirst?.());
+    await waitFor(() => expect(screen.getByTestId('job-status')).toHaveTextContent(/^completed$/));
+    expect(counter('processed')).toBe('6');
+  });
+
   it('polls when the server has no live updates', async () => {
     sessionStore.set({ access: 'a', refresh: 'r' });
     let polls = 0;

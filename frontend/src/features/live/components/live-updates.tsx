@@ -26,10 +26,30 @@ type ListPage = { results: { id: string; status: string }[] };
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const { mutate, cache } = useSWRConfig();
   // Only what is already shown is written to. Writing to a key whose first request is still on
-  // its way would make SWR drop that answer (a mutation wins over an older request), and the
-  // page would wait forever with nothing to poll.
+  // its way would make SWR drop that answer (a mutation wins over an older request); and that
+  // answer may be older than the event. Such a key is asked for again instead, once per 100 ms.
   const [shown] = useState(() => (key: unknown) => typeof key === 'string' && cache.get(key)?.data !== undefined);
-  const [refreshCards] = useState(() => trailingThrottle(() => void mutate(isCardKey), CARD_REFRESH_MS));
+  // Timers of this provider, cleared when it goes (SWR's cache goes with it).
+  const [timers] = useState(() => new Set<number>());
+  const [later] = useState(() => (fn: () => void, ms: number) => {
+    const id = window.setTimeout(() => {
+      timers.delete(id);
+      fn();
+    }, ms);
+    timers.add(id);
+  });
+  const [refetchSoon] = useState(() => {
+    const pending = new Set<string>();
+    return (key: string) => {
+      if (pending.has(key)) return;
+      pending.add(key);
+      later(() => {
+        pending.delete(key);
+        void mutate(key);
+      }, 100);
+    };
+  });
+  const [refreshCards] = useState(() => trailingThrottle(() => void mutate(isCardKey), CARD_REFRESH_MS, later));
   const [connection] = useState(
     () =>
       new LiveConnection({
@@ -42,12 +62,15 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
                 if (!current) return current;
                 const changed = current.stored_errors !== fields.stored_errors || current.status !== fields.status;
                 // What the event does not carry (the rejected rows' preview) is read once at the end.
-                if (changed && isFinalStatus(fields.status)) window.setTimeout(() => void mutate(importKey(job.id)), 0);
+                if (changed && isFinalStatus(fields.status)) later(() => void mutate(importKey(job.id)), 0);
                 return { ...current, ...fields };
               },
               { revalidate: false },
             );
+          } else {
+            refetchSoon(importKey(job.id));
           }
+          for (const key of cache.keys()) if (isListKey(key) && !shown(key)) refetchSoon(key);
           let missing = false;
           void mutate(
             (key) => isListKey(key) && shown(key),
@@ -71,23 +94,28 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     connection.start();
-    return () => connection.stop();
-  }, [connection]);
+    return () => {
+      connection.stop();
+      for (const id of timers) window.clearTimeout(id);
+      timers.clear();
+    };
+  }, [connection, timers]);
 
   return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
 }
 
-function trailingThrottle(fn: () => void, ms: number): () => void {
+function trailingThrottle(fn: () => void, ms: number, later: (fn: () => void, ms: number) => void): () => void {
   let last = 0;
-  let timer: number | undefined;
+  let waiting = false;
   return () => {
     const wait = last + ms - Date.now();
     if (wait <= 0) {
       last = Date.now();
       fn();
-    } else if (timer === undefined) {
-      timer = window.setTimeout(() => {
-        timer = undefined;
+    } else if (!waiting) {
+      waiting = true;
+      later(() => {
+        waiting = false;
         last = Date.now();
         fn();
       }, wait);
