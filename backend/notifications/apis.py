@@ -4,6 +4,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +29,9 @@ def _user_id(request: Request) -> int:
 
 class MyNotificationSettingsApi(APIView):
     """The signed-in person's e-mails about the imports they start."""
+
+    # JSON only: lists (events, addresses) have no form encoding.
+    parser_classes = [JSONParser]
 
     @extend_schema_serializer(component_name="MyNotificationSettings")
     class OutputSerializer(serializers.Serializer[Any]):
@@ -60,6 +64,9 @@ class MyNotificationSettingsApi(APIView):
 class WorkspaceNotificationSettingsApi(APIView):
     """Where the workspace's notices go: jobs started by API keys, feeds and the command line, and
     webhook endpoints that were disabled."""
+
+    # JSON only: lists (events, addresses) have no form encoding.
+    parser_classes = [JSONParser]
 
     @extend_schema_serializer(component_name="WorkspaceNotificationSettings")
     class OutputSerializer(serializers.Serializer[Any]):

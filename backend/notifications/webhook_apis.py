@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -96,10 +97,13 @@ def _endpoint(request: Request, endpoint_id: str) -> WebhookEndpoint:
 
 
 class WebhookEndpointListCreateApi(APIView):
+    # JSON only: lists (events, addresses) have no form encoding.
+    parser_classes = [JSONParser]
+
     @extend_schema_serializer(component_name="WebhookEndpointCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         url = serializers.CharField(max_length=2000)
-        events = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+        events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False)
         description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     @extend_schema(operation_id="webhooks_list", responses={200: WebhookEndpointOutputSerializer(many=True)})
@@ -118,10 +122,15 @@ class WebhookEndpointListCreateApi(APIView):
 
 
 class WebhookEndpointDetailApi(APIView):
+    # JSON only: lists (events, addresses) have no form encoding.
+    parser_classes = [JSONParser]
+
     @extend_schema_serializer(component_name="WebhookEndpointUpdateInput")
     class InputSerializer(serializers.Serializer[Any]):
         url = serializers.CharField(max_length=2000, required=False)
-        events = serializers.ListField(child=serializers.CharField(), allow_empty=False, required=False)
+        events = serializers.ListField(
+            child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False, required=False
+        )
         description = serializers.CharField(max_length=200, required=False, allow_blank=True)
         enabled = serializers.BooleanField(required=False, help_text="true turns a disabled endpoint on again.")
 

@@ -948,7 +948,7 @@ export interface components {
         };
         PatchedWebhookEndpointUpdateInputRequest: {
             url?: string;
-            events?: string[];
+            events?: components["schemas"]["WebhookEventEnum"][];
             description?: string;
             /** @description true turns a disabled endpoint on again. */
             enabled?: boolean;
@@ -1062,7 +1062,7 @@ export interface components {
         WebhookDeliveryOutputStatusEnum: "pending" | "succeeded" | "failed";
         WebhookEndpointCreateInputRequest: {
             url: string;
-            events: string[];
+            events: components["schemas"]["WebhookEventEnum"][];
             /** @default  */
             description: string;
         };
@@ -2860,8 +2860,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MyNotificationSettingsInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["MyNotificationSettingsInputRequest"];
-                "multipart/form-data": components["schemas"]["MyNotificationSettingsInputRequest"];
             };
         };
         responses: {
@@ -2966,8 +2964,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
-                "multipart/form-data": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
             };
         };
         responses: {
@@ -3064,8 +3060,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEndpointCreateInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["WebhookEndpointCreateInputRequest"];
-                "multipart/form-data": components["schemas"]["WebhookEndpointCreateInputRequest"];
             };
         };
         responses: {
@@ -3222,8 +3216,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedWebhookEndpointUpdateInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedWebhookEndpointUpdateInputRequest"];
-                "multipart/form-data": components["schemas"]["PatchedWebhookEndpointUpdateInputRequest"];
             };
         };
         responses: {
