@@ -184,3 +184,29 @@ def test_an_endpoint_failing_for_a_day_is_disabled_and_the_workspace_is_told(rec
     # A disabled endpoint gets no new deliveries.
     job_finished_notify(job_id=finished_job(workspace).pk)
     assert WebhookDelivery.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_progress_webhooks_go_to_endpoints_that_asked_at_most_every_few_seconds(
+    receiver, workspace, settings, monkeypatch
+):
+    from notifications import services
+
+    settings.IMPORT_BATCH_SIZE = 100
+    webhook_endpoint_create(workspace=workspace, url=receiver.url, events=["import.progress"])
+    other = webhook_endpoint_create(workspace=workspace, url=receiver.url, events=["import.completed"])
+    services._progress.clear()
+    services._progress_endpoints.clear()
+    monkeypatch.setattr(services, "WEBHOOK_PROGRESS_SECONDS", 0.0)
+    job = job_for(workspace, books_csv(300), started_by=None)
+    import_job_process(job_id=job.pk)
+    progress = list(WebhookDelivery.objects.filter(event="import.progress").order_by("created_at"))
+    assert [json.loads(d.payload)["data"]["processed_rows"] for d in progress] == [100, 200, 300]
+    assert all(json.loads(d.payload)["data"]["status"] == "processing" for d in progress)
+    assert not WebhookDelivery.objects.filter(endpoint=other).exists()
+
+    # At the default pace, a fast import sends one.
+    monkeypatch.setattr(services, "WEBHOOK_PROGRESS_SECONDS", 5.0)
+    WebhookDelivery.objects.all().delete()
+    import_job_process(job_id=job_for(workspace, books_csv(300, start=1000), started_by=None).pk)
+    assert WebhookDelivery.objects.filter(event="import.progress").count() == 1

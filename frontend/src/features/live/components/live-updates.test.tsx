@@ -2,6 +2,8 @@ import { act, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { useCardStatus } from '@/features/cards/api/get-card-status';
+import { HistoryTable } from '@/features/imports/components/history-table';
 import { JobView } from '@/features/imports/components/job-view';
 import { sessionStore } from '@/lib/session-store';
 import { JOB_ID, jobFixture } from '@/testing/fixtures';
@@ -180,6 +182,70 @@ describe('live updates', () => {
     act(() => answerFirst?.());
     await waitFor(() => expect(screen.getByTestId('job-status')).toHaveTextContent(/^completed$/));
     expect(counter('processed')).toBe('6');
+  });
+
+  it('History updates a row in place and fetches the list again for a job it does not show', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let lists = 0;
+    let uploaded = false;
+    server.use(
+      http.post('/api/live/ticket/', () =>
+        HttpResponse.json({ ticket: 't', url: '/api/live/events/?ticket=t', expires_in: 60 }, { status: 201 }),
+      ),
+      http.get('/api/imports/', () => {
+        lists += 1;
+        const jobs = [jobFixture({ status: 'processing', created_rows: 10 })];
+        if (uploaded) jobs.unshift(jobFixture({ id: 'new-job', filename: 'new.csv', status: 'pending' }));
+        return HttpResponse.json({ count: jobs.length, next: null, previous: null, results: jobs });
+      }),
+    );
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <HistoryTable />
+      </LiveUpdatesProvider>,
+    );
+    await screen.findByRole('link', { name: 'books.csv' });
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'live'));
+    const before = lists;
+    act(() => latest().emit('job', { type: 'job', job: jobFixture({ status: 'completed', created_rows: 1234 }) }));
+    expect(await screen.findByText('1,234')).toBeInTheDocument();
+    expect(lists).toBe(before);
+    uploaded = true;
+    act(() => latest().emit('job', { type: 'job', job: jobFixture({ id: 'new-job', filename: 'new.csv' }) }));
+    expect(await screen.findByRole('link', { name: 'new.csv' })).toBeInTheDocument();
+    expect(lists).toBe(before + 1);
+  });
+
+  it('an open card is looked up again when a card feed commits a batch', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let lookups = 0;
+    server.use(
+      http.post('/api/live/ticket/', () =>
+        HttpResponse.json({ ticket: 't', url: '/api/live/events/?ticket=t', expires_in: 60 }, { status: 201 }),
+      ),
+      http.get('/api/cards/status/', () => {
+        lookups += 1;
+        return HttpResponse.json({ results: [] });
+      }),
+    );
+    function Card() {
+      const { data } = useCardStatus({ by: 'card_id', value: 'C-1' });
+      return <p>{data ? `looked up ${lookups}` : 'loading'}</p>;
+    }
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <Card />
+      </LiveUpdatesProvider>,
+    );
+    await waitFor(() => expect(lookups).toBe(1));
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(lookups).toBe(2)); // refreshed once when the stream opened
+    act(() => latest().emit('job', { type: 'job', job: jobFixture({ dataset: 'books' }) }));
+    act(() => latest().emit('job', { type: 'job', job: jobFixture({ dataset: 'card_pickup' }) }));
+    await waitFor(() => expect(lookups).toBe(3));
   });
 
   it('polls when the server has no live updates', async () => {
