@@ -291,6 +291,14 @@ def import_job_finish(
     return ended
 
 
+def _notify_started(job_id: uuid.UUID | str) -> None:
+    # Pages see "processing" when a worker takes the job, not only at its first batch (counting a
+    # large file comes first). Never raises.
+    from notifications.services import job_progress_notify
+
+    job_progress_notify(job_id=job_id)
+
+
 def _notify_finished(job_id: uuid.UUID | str) -> None:
     # E-mail, webhooks and live updates; after the commit, so they see the final status, and
     # they only queue work, so a mail server or a receiver never holds the job up.
@@ -352,6 +360,7 @@ def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResu
     if not claimed:
         logger.info("import job %s is %s with a live worker or finished; nothing to do", job_id, job.status)
         return job
+    _notify_started(job.pk)
     if job.attempts > settings.IMPORT_MAX_ATTEMPTS:
         import_job_fail(
             job_id=job.pk,

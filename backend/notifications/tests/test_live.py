@@ -61,7 +61,12 @@ def test_each_batch_and_the_final_status_reach_the_page_within_half_a_second(ser
         events.close()
     jobs = [e.data["job"] for e in seen]
     assert all(j["id"] == str(job.pk) for j in jobs)
-    assert [j["processed_rows"] for j in jobs] == [100, 200, 300, 400, 450, 450]
+    # Taken by a worker, then each batch, then the end.
+    assert [(j["status"], j["processed_rows"]) for j in jobs] == [
+        ("processing", 0),
+        *[("processing", rows) for rows in (100, 200, 300, 400, 450)],
+        ("completed", 450),
+    ]
     assert [j["status"] for j in jobs][-1] == "completed" and jobs[-1]["created_rows"] == 450
     assert jobs[-1]["progress_percent"] == 100.0 and jobs[-1]["filename"] == "books.csv"
     delays = [e.received_at - e.data["job"]["published_at"] for e in seen]

@@ -201,11 +201,12 @@ def test_progress_webhooks_go_to_endpoints_that_asked_at_most_every_few_seconds(
     job = job_for(workspace, books_csv(300), started_by=None)
     import_job_process(job_id=job.pk)
     progress = list(WebhookDelivery.objects.filter(event="import.progress").order_by("created_at"))
-    assert [json.loads(d.payload)["data"]["processed_rows"] for d in progress] == [100, 200, 300]
+    # When a worker takes it, then after each batch.
+    assert [json.loads(d.payload)["data"]["processed_rows"] for d in progress] == [0, 100, 200, 300]
     assert all(json.loads(d.payload)["data"]["status"] == "processing" for d in progress)
     assert not WebhookDelivery.objects.filter(endpoint=other).exists()
 
-    # At the default pace, a fast import sends one.
+    # At the default pace, a fast import sends one, when it starts.
     monkeypatch.setattr(services, "WEBHOOK_PROGRESS_SECONDS", 5.0)
     WebhookDelivery.objects.all().delete()
     import_job_process(job_id=job_for(workspace, books_csv(300, start=1000), started_by=None).pk)
