@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 PATH = "/api/live/events/"
 HEARTBEAT_SECONDS = 15.0
+# A stream ends after this long with a "reconnect" event, and the page opens a new one with a new
+# ticket: a revoked key or a signed-out session stops hearing within this time.
+MAX_STREAM_SECONDS = 15 * 60.0
 # Tells EventSource how long to wait before reconnecting by itself (the page also steps in).
 RETRY_MS = 2000
 QUEUE_SIZE = 256
@@ -200,15 +203,23 @@ async def live_events_app(scope: Scope, receive: Any, send: Any) -> None:
                 "more_body": True,
             }
         )
+        loop = asyncio.get_running_loop()
+        ends_at = loop.time() + MAX_STREAM_SECONDS
         while not disconnected.done():
+            left = ends_at - loop.time()
+            if left <= 0:
+                await send({"type": "http.response.body", "body": b"event: reconnect\ndata: {}\n\n", "more_body": True})
+                break
             getter = asyncio.ensure_future(queue.get())
             done, _ = await asyncio.wait(
-                {getter, disconnected}, timeout=HEARTBEAT_SECONDS, return_when=asyncio.FIRST_COMPLETED
+                {getter, disconnected}, timeout=min(HEARTBEAT_SECONDS, left), return_when=asyncio.FIRST_COMPLETED
             )
             if getter not in done:
                 getter.cancel()
                 if disconnected in done:
                     break
+                if ends_at - loop.time() <= 0:
+                    continue
                 # Keeps proxies from closing an idle stream, finds dead clients, and tells the page
                 # the stream is alive (EventSource does not show comment lines to the page).
                 await send({"type": "http.response.body", "body": b"event: ping\ndata: {}\n\n", "more_body": True})

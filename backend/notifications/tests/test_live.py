@@ -177,3 +177,15 @@ def test_publishing_with_redis_down_neither_raises_nor_waits(settings, workspace
     assert import_job_process(job_id=job.pk).status == "completed"
     assert time.monotonic() - started < 3
     live._broken_until = 0.0
+
+
+@pytest.mark.django_db
+def test_a_stream_ends_with_reconnect_after_its_lifetime(server, client, monkeypatch):
+    monkeypatch.setattr(stream, "MAX_STREAM_SECONDS", 0.5)
+    events = open_stream(server, client)
+    try:
+        last = events.next(timeout=5)
+        assert last is not None and last.name == "reconnect"
+        assert events.next(timeout=5) is None  # and the server closed it
+    finally:
+        events.close()

@@ -115,6 +115,15 @@ export class LiveConnection {
       this.options.onOpen();
     });
     source.addEventListener('ping', () => this.heard());
+    // The server ends each stream after a while (a new ticket proves the session still holds):
+    // open the next one at once, and keep the page live meanwhile.
+    source.addEventListener('reconnect', () => {
+      if (this.source !== source) return;
+      source.close();
+      this.source = null;
+      window.clearTimeout(this.silenceTimer);
+      void this.connect();
+    });
     source.addEventListener('job', (event) => {
       this.heard();
       try {

@@ -248,6 +248,38 @@ describe('live updates', () => {
     await waitFor(() => expect(lookups).toBe(3));
   });
 
+  it('a stream the server ends with reconnect is replaced without falling back to polling', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    let tickets = 0;
+    let polls = 0;
+    server.use(
+      http.post('/api/live/ticket/', () => {
+        tickets += 1;
+        return HttpResponse.json({ ticket: `t${tickets}`, url: `/api/live/events/?ticket=t${tickets}`, expires_in: 60 }, { status: 201 });
+      }),
+      http.get(`/api/imports/${JOB_ID}/`, () => {
+        polls += 1;
+        return HttpResponse.json(jobFixture({ status: 'processing', total_rows: 10, processed_rows: 1 }));
+      }),
+    );
+    renderWithApp(
+      <LiveUpdatesProvider>
+        <JobView id={JOB_ID} pollMs={30} />
+      </LiveUpdatesProvider>,
+    );
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    act(() => latest().emit('ready', {}));
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'live'));
+    const pollsBefore = polls;
+    act(() => latest().emit('reconnect', {}));
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(2));
+    expect(FakeEventSource.instances[0]?.closed).toBe(true);
+    expect(latest().url).toBe('/api/live/events/?ticket=t2');
+    expect(screen.getByTestId('live-status')).toHaveAttribute('data-status', 'live');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(polls).toBe(pollsBefore);
+  });
+
   it('polls when the server has no live updates', async () => {
     sessionStore.set({ access: 'a', refresh: 'r' });
     let polls = 0;
