@@ -48,8 +48,9 @@ type Options = {
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
-// A server without Redis will not grow one soon: ask again now and then.
-const OFF_RETRY_MS = 120_000;
+// A server configured without live updates keeps them off until it is restarted with Redis:
+// ask again now and then, not often (each refusal is a line in its log).
+const OFF_RETRY_MS = 10 * 60_000;
 
 export class LiveConnection {
   private status: LiveStatus = 'connecting';
