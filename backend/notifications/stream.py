@@ -93,8 +93,7 @@ class Hub:
                     try:
                         queue.put_nowait(data)
                     except asyncio.QueueFull:
-                        # A page that cannot keep up is dropped; it reconnects and reloads.
-                        queue.put_nowait(None) if queue.empty() else None
+                        _end(queue)
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -110,14 +109,21 @@ class Hub:
             _hub = None
         for queues in self.listeners.values():
             for queue in queues:
-                with contextlib.suppress(asyncio.QueueFull):
-                    queue.put_nowait(None)
+                _end(queue)
         if self.reader is not None and self.reader is not asyncio.current_task():
             self.reader.cancel()
         with contextlib.suppress(Exception):
             await self.pubsub.aclose()
         with contextlib.suppress(Exception):
             await self.redis.aclose()
+
+
+def _end(queue: asyncio.Queue[bytes | None]) -> None:
+    """Make the stream reading this queue end: what is still queued is dropped, and the page,
+    which cannot keep up or lost its source, reconnects and reloads what it shows."""
+    while not queue.empty():
+        queue.get_nowait()
+    queue.put_nowait(None)
 
 
 _hub: Hub | None = None

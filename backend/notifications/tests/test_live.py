@@ -189,3 +189,29 @@ def test_a_stream_ends_with_reconnect_after_its_lifetime(server, client, monkeyp
         assert events.next(timeout=5) is None  # and the server closed it
     finally:
         events.close()
+
+
+def test_a_page_that_falls_behind_is_ended_not_left_with_gaps(live_redis, monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(stream, "QUEUE_SIZE", 3)
+
+    async def scenario() -> list[bytes | None]:
+        hub = stream.Hub(REDIS)
+        queue = await hub.subscribe("intake:8:live:workspace:behind")
+        publisher = redis.Redis.from_url(REDIS)
+        for n in range(10):
+            publisher.publish("intake:8:live:workspace:behind", f"event {n}")
+        received: list[bytes | None] = []
+        while True:
+            item = await asyncio.wait_for(queue.get(), timeout=5)
+            received.append(item)
+            if item is None:
+                break
+        await hub.close()
+        return received
+
+    received = asyncio.run(scenario())
+    # The stream ends (None) instead of going on with a gap; the page then reloads what it shows.
+    assert received[-1] is None
+    assert len(received) < 10
