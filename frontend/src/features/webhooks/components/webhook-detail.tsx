@@ -1,16 +1,18 @@
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { ErrorState, describeError } from '@/components/errors/error-state';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/field';
 import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Table } from '@/components/ui/table';
 import { jobPath, paths } from '@/config/paths';
+import { ApiError } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
-import type { WebhookDelivery, WebhookEndpointWithSecret } from '@/types/api';
+import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret, WebhookEvent } from '@/types/api';
 
 import { deleteWebhook } from '../api/delete-webhook';
 import { useWebhook } from '../api/get-webhook';
@@ -18,7 +20,7 @@ import { useDeliveries } from '../api/list-deliveries';
 import { redeliver } from '../api/redeliver';
 import { rotateSecret } from '../api/rotate-secret';
 import { updateWebhook } from '../api/update-webhook';
-import { EndpointState, SecretBox } from './webhooks-panel';
+import { EVENTS, EndpointState, SecretBox } from './webhooks-panel';
 
 const DELIVERY_TONES = { pending: 'warning', succeeded: 'success', failed: 'danger' } as const;
 
@@ -38,6 +40,71 @@ function Attempts({ delivery }: { delivery: WebhookDelivery }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+function EditEndpoint({ endpoint, onSaved }: { endpoint: WebhookEndpoint; onSaved: (saved: WebhookEndpoint) => void }) {
+  const [url, setUrl] = useState(endpoint.url);
+  const [description, setDescription] = useState(endpoint.description ?? '');
+  const [events, setEvents] = useState<WebhookEvent[]>(endpoint.events);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const toggle = (event: WebhookEvent) =>
+    setEvents((current) => (current.includes(event) ? current.filter((e) => e !== event) : [...current, event]));
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setSaved(false);
+    setError(null);
+    try {
+      onSaved(await updateWebhook(endpoint.id, { url: url.trim(), events, description }));
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fields = error instanceof ApiError ? error.fields : {};
+  const message = error && !fields.url && !Object.keys(fields).some((f) => f.startsWith('events')) ? describeError(error) : null;
+  const eventErrors = Object.entries(fields)
+    .filter(([name]) => name.startsWith('events'))
+    .flatMap(([, messages]) => messages);
+
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate aria-label="Edit the endpoint">
+      <TextField label="Endpoint URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} errors={fields.url} />
+      <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
+      <fieldset className="choices">
+        <legend>Events</legend>
+        {EVENTS.map((event) => (
+          <label key={event.value} className="choice">
+            <input type="checkbox" checked={events.includes(event.value)} onChange={() => toggle(event.value)} />
+            <span>{event.label}</span>
+          </label>
+        ))}
+        {eventErrors.length ? (
+          <p className="field-error" role="alert">
+            {eventErrors.join(' ')}
+          </p>
+        ) : null}
+      </fieldset>
+      {message ? (
+        <Alert tone="danger" title={message.title}>
+          {message.detail || null}
+        </Alert>
+      ) : null}
+      <div>
+        <Button type="submit" busy={busy} disabled={busy}>
+          Save
+        </Button>{' '}
+        <span className="muted small" aria-live="polite">
+          {saved ? 'Saved.' : null}
+        </span>
+      </div>
+    </form>
   );
 }
 
@@ -126,6 +193,10 @@ export function WebhookDetail({ id }: { id: string }) {
           {message.detail || null}
         </Alert>
       ) : null}
+      <details className="card">
+        <summary className="card-title">Edit the URL, description and events</summary>
+        <EditEndpoint endpoint={endpoint} onSaved={(saved) => void mutate(saved, { revalidate: false })} />
+      </details>
       {deliveries.error ? <ErrorState error={deliveries.error} onRetry={() => void deliveries.mutate()} /> : null}
       {deliveries.data ? (
         <>

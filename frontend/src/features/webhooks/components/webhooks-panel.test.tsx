@@ -105,4 +105,28 @@ describe('Webhooks', () => {
     await user.click(within(table).getByRole('button', { name: 'Redeliver' }));
     await waitFor(() => expect(redelivered).toBe(1));
   });
+
+  it('edits the events of an endpoint', async () => {
+    sessionStore.set({ access: 'a', refresh: 'r' });
+    const patches: unknown[] = [];
+    server.use(
+      http.get('/api/webhooks/7/', () => HttpResponse.json(endpoint())),
+      http.get('/api/webhooks/7/deliveries/', () => HttpResponse.json({ count: 0, next: null, previous: null, results: [] })),
+      http.patch('/api/webhooks/7/', async ({ request }) => {
+        const body = (await request.json()) as { events: WebhookEndpoint['events'] };
+        patches.push(body);
+        return HttpResponse.json(endpoint({ events: body.events }));
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApp(<WebhookDetail id="7" />);
+    await user.click(await screen.findByText('Edit the URL, description and events'));
+    const form = screen.getByRole('form', { name: 'Edit the endpoint' });
+    await user.click(within(form).getByRole('checkbox', { name: 'import.failed' }));
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await within(form).findByText('Saved.')).toBeInTheDocument();
+    expect(patches).toEqual([
+      { url: 'https://erp.example.com/hooks', events: ['import.completed', 'import.failed'], description: '' },
+    ]);
+  });
 });
