@@ -16,7 +16,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
 
 .PHONY: help install backend-install frontend-install frontend-build run dev worker migrate \
-	test test-backend test-sqlite test-frontend chaos lint typecheck schema schema-check schemathesis e2e bench \
+	test test-backend test-sqlite test-frontend chaos lint typecheck schema schema-check schemathesis e2e bench bench-live \
 	deploy-check up down services clean
 
 help: ## List the targets
@@ -99,6 +99,9 @@ e2e: install ## Browser tests against the real stack
 
 bench: backend-install services ## Benchmarks; writes docs/benchmarks.md
 	bash scripts/bench.sh
+
+bench-live: backend-install services ## Batch commit to page over the live stream, 50 clients; writes docs/benchmarks.md
+	$(PY) bench/live.py
 
 # ---- deploy --------------------------------------------------------------------------------
 deploy-check: backend-install ## Validate compose, Kubernetes manifests and Dockerfiles offline

@@ -108,13 +108,13 @@ def upload(client: APIClient) -> Callable[..., Any]:
 
 @pytest.fixture(scope="session")
 def celery_worker_thread() -> Iterator[Any]:
-    """A real Celery worker, in a thread of the test process, consuming the imports queue."""
+    """A real Celery worker, in a thread of the test process, consuming the imports and notifications queues."""
     celery_app.control.purge()
     with start_worker(
         celery_app,
         pool="solo",
         concurrency=1,
-        queues=["imports"],
+        queues=["imports", "notifications"],
         perform_ping_check=False,
         shutdown_timeout=30,
         loglevel="WARNING",

@@ -52,6 +52,7 @@ EXPOSE 8000
 
 # Uploads of up to 2 GiB stream through the web process, hence the long timeout. No control
 # socket: gunicornc is not used, and its default path under $HOME is shared by every stack there.
-# No access log: Django logs each request with its id (config/logs.py).
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
-     "--timeout", "600", "--no-control-socket"]
+# No access log: Django logs each request with its id (config/logs.py). ASGI (uvicorn workers):
+# the live stream is asynchronous, the rest of Django runs on a thread pool (config/asgi.py).
+CMD ["gunicorn", "config.asgi:application", "--worker-class", "config.workers.WebWorker", \
+     "--bind", "0.0.0.0:8000", "--workers", "2", "--timeout", "600", "--no-control-socket"]

@@ -5,7 +5,9 @@
 #   - k8s/: the kustomization built (namespace, image tags), every object validated against the
 #     strict Kubernetes schemas, references between objects, resources, restricted pod security;
 #   - docker/*.Dockerfile: hadolint, COPY sources, non-root final user, build ignore files;
-#   - docker/nginx.conf: its upstreams exist in compose and in Kubernetes.
+#   - docker/nginx.conf: its upstreams exist in compose and in Kubernetes;
+#   - the live stream (/api/live/): unbuffered, long timeouts in nginx and the Ingress, and the web
+#     process runs the ASGI app (compose, the image, the Procfile).
 # The checks live in backend/tests/test_deploy_config.py, whose tests also prove each one fails on a
 # broken copy. The tools come from backend/requirements-deploy.txt, installed into the project venv.
 set -euo pipefail

@@ -109,9 +109,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "starting gunicorn on $BASE_URL and a worker"
-(cd backend && exec "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$E2E_PORT" --workers 2 --threads 4 \
-  --timeout 600 --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
+log "starting gunicorn (uvicorn workers) on $BASE_URL and a worker"
+# As backend/Procfile: ASGI (uvicorn workers), so the page gets live updates through Redis.
+(cd backend && exec "$BIN/gunicorn" config.asgi:application --worker-class config.workers.WebWorker \
+  --bind "127.0.0.1:$E2E_PORT" --workers 2 --timeout 600 --no-control-socket >"$RUN_DIR/web.log" 2>&1) &
 WEB_PID=$!
 (cd backend && exec "$BIN/celery" -A config worker -Q imports --concurrency 1 --prefetch-multiplier 1 \
   --loglevel INFO --hostname "e2e-$E2E_PORT@%h" >"$RUN_DIR/worker.log" 2>&1) &
@@ -134,7 +135,7 @@ for _ in $(seq 120); do grep -q "ready" "$RUN_DIR/worker.log" && break; sleep 0.
 mkdir -p "$OUTPUT_DIR"
 log "browser tests against $BASE_URL (screenshots under frontend/e2e/output/)"
 set +e
-(cd "$E2E_DIR" && BASE_URL="$BASE_URL" OUTPUT_DIR="$OUTPUT_DIR" node --test --test-concurrency=1 \
+(cd "$E2E_DIR" && BASE_URL="$BASE_URL" OUTPUT_DIR="$OUTPUT_DIR" E2E_REDIS_DB="$E2E_REDIS_DB" node --test --test-concurrency=1 \
   --test-reporter=spec ${E2E_TESTS:-tests/*.test.mjs})
 STATUS=$?
 set -e

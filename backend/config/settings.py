@@ -7,6 +7,7 @@ filesystem broker under ``backend/var/``), so ``make run`` works on a fresh mach
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from datetime import timedelta
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
     "catalog",
     "cards",
     "feeds",
+    "notifications",
     "web",
 ]
 
@@ -343,6 +345,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "imports.models.ImportJob.Status",
         "EventTypeEnum": "cards.models.EventType",
+        "WebhookEventEnum": "notifications.models.WebhookEvent",
     },
 }
 
@@ -389,3 +392,47 @@ LOGGING = {
     # of intake.request; 5xx answers are still logged with their traceback.
     "loggers": {"django.server": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
 }
+
+# ---- Notifications (notifications/) ---------------------------------------------------------
+# The page's address as people open it: e-mails and webhooks link to jobs under it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# smtp://user:password@host:25, smtp+tls://...:587 (STARTTLS), smtp+ssl://...:465; the default
+# prints each mail on the worker's console.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+# A mail server that does not answer is retried later by the task, not waited for.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("EMAIL_FROM", default="Intake <intake@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Webhook endpoints may not point at private, loopback, link-local or other non-public addresses
+# (a webhook must not reach inside the network) unless their network is listed here, as CIDRs:
+# 10.0.0.0/8 for receivers on the company network, 127.0.0.0/8 for tests on one machine.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.0.0/8."
+        ) from None
+
+# ---- Live updates (notifications/live.py, notifications/stream.py) ---------------------------
+# Workers publish each batch and status change to Redis; the web process streams them to pages
+# (Server-Sent Events). Empty: the broker's Redis when the broker is Redis; "off", or no Redis
+# (make run's embedded defaults), and pages poll instead.
+_live = env.str("LIVE_REDIS_URL", default="").strip()
+if _live.lower() == "off":
+    LIVE_REDIS_URL = ""
+elif _live:
+    LIVE_REDIS_URL = _live
+else:
+    LIVE_REDIS_URL = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+if LIVE_REDIS_URL and not LIVE_REDIS_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("LIVE_REDIS_URL must be a redis:// or rediss:// URL, or off.")

@@ -20,6 +20,7 @@ from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from feeds.models import FeedSource
 from imports.models import ImportJob
+from imports.origin import StartedBy
 from imports.selectors import import_job_same_file
 from imports.services import ALLOWED_EXTENSIONS, import_job_create, upload_sha256
 
@@ -109,6 +110,9 @@ def feed_files(folder: Path) -> list[Path]:
 def feed_folder_import(*, workspace: Workspace, dataset: str, folder: Path, enqueue: bool = True) -> FeedRefresh:
     """Import every file of ``folder`` into ``dataset`` that was not imported yet."""
     refresh = FeedRefresh(dataset=dataset, folder=str(folder))
+    root = Path(settings.FEEDS_ROOT).resolve()
+    shown = str(folder.relative_to(root)) if root in folder.parents else folder.name
+    started_by = StartedBy.feed(dataset=dataset, folder=shown)
     for path in feed_files(folder):
         with path.open("rb") as handle:
             upload = UploadedFile(handle, name=path.name, size=path.stat().st_size)
@@ -120,7 +124,12 @@ def feed_folder_import(*, workspace: Workspace, dataset: str, folder: Path, enqu
                 continue
             try:
                 job = import_job_create(
-                    workspace=workspace, file=upload, dataset=dataset, enqueue=enqueue, sha256=sha256
+                    workspace=workspace,
+                    file=upload,
+                    dataset=dataset,
+                    enqueue=enqueue,
+                    sha256=sha256,
+                    started_by=started_by,
                 )
             except ApplicationError as error:
                 refresh.refused.append(RefusedFile(filename=path.name, message=error.message))

@@ -11,13 +11,15 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
         "dataset",
         "original_filename",
         "status",
+        "started_via",
+        "started_by_name",
         "total_rows",
         "processed_rows",
         "failed_rows",
         "created_at",
     ]
-    list_filter = ["status", "dataset", "workspace"]
-    search_fields = ["id", "original_filename"]
+    list_filter = ["status", "dataset", "started_via", "workspace"]
+    search_fields = ["id", "original_filename", "started_by_name"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
     list_select_related = ["workspace"]
 

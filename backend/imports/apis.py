@@ -22,6 +22,7 @@ from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
 from imports.errors_csv import errors_csv_rows
 from imports.models import ImportJob, ImportRowError
+from imports.origin import request_started_by
 from imports.pipeline.progress import job_metrics
 from imports.selectors import import_job_get, import_job_list, import_row_error_list
 from imports.services import (
@@ -42,6 +43,19 @@ class RowErrorOutputSerializer(serializers.ModelSerializer[ImportRowError]):
         fields = ["row_number", "raw_data", "errors"]
 
 
+@extend_schema_serializer(component_name="StartedBy")
+class StartedByOutputSerializer(serializers.Serializer[Any]):
+    via = serializers.ChoiceField(
+        source="started_via",
+        choices=[("", "Not recorded"), *ImportJob.StartedVia.choices],
+        help_text="user, api_key, command_line or feed; empty for jobs from before this was recorded.",
+    )
+    name = serializers.CharField(
+        source="started_by_name", help_text="The user's e-mail, the API key's name, the OS user, or the feed."
+    )
+    api_key_prefix = serializers.CharField(source="started_by_key_prefix")
+
+
 class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     filename = serializers.CharField(source="original_filename")
     status = serializers.ChoiceField(choices=ImportJob.Status.choices)
@@ -59,6 +73,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
         allow_null=True,
         help_text="An earlier job of this workspace that imported the same file into the same dataset.",
     )
+    started_by = StartedByOutputSerializer(source="*", read_only=True)
 
     class Meta:
         model = ImportJob
@@ -66,6 +81,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "id",
             "dataset",
             "filename",
+            "started_by",
             "file_size",
             "status",
             "on_conflict",
@@ -210,6 +226,7 @@ class ImportJobListCreateApi(APIView):
             "encoding": values.get("encoding") or None,
             "on_conflict": values.get("on_conflict"),
             "timezone": values.get("timezone") or None,
+            "started_by": request_started_by(request),
         }
         workspace = request_workspace(request)
         key = request.headers.get("Idempotency-Key")

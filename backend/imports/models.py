@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -24,6 +25,12 @@ class ImportJob(models.Model):
         ERROR = "error", "Reject the row"
         SKIP = "skip", "Keep the stored row"
         UPDATE = "update", "Overwrite the stored row"
+
+    class StartedVia(models.TextChoices):
+        USER = "user", "Signed-in user"
+        API_KEY = "api_key", "API key"
+        COMMAND_LINE = "command_line", "Command line"
+        FEED = "feed", "Feed"
 
     FINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 
@@ -74,6 +81,15 @@ class ImportJob(models.Model):
     last_batch_seconds = models.FloatField(null=True, blank=True)
     # When the job was last handed to the broker; NULL while it never reached it.
     queued_at = models.DateTimeField(null=True, blank=True)
+
+    # Who started it (imports/origin.py). The name is kept as text so History still reads right
+    # after the user or the API key is deleted; "" for jobs from before it was recorded.
+    started_via = models.CharField(max_length=20, choices=StartedVia.choices, blank=True, default="")
+    started_by_name = models.CharField(max_length=200, blank=True, default="")
+    started_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by_key_prefix = models.CharField(max_length=16, blank=True, default="")
 
     error_message = models.TextField(blank=True, default="")
     failure_reason = models.CharField(max_length=50, blank=True, default="")

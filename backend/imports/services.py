@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -26,6 +27,7 @@ from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from imports.broker import broker_queued_job_ids
 from imports.models import IdempotencyKey, ImportJob
+from imports.origin import StartedBy
 from imports.pipeline.errors import InputRefused
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import JobStopped
@@ -67,6 +69,7 @@ def import_job_create(
     on_conflict: str | None = None,
     timezone: str | None = None,
     sha256: str | None = None,
+    started_by: StartedBy | None = None,
     enqueue: bool = True,
 ) -> ImportJob:
     """Check an upload, store it and queue its job. On any refusal nothing is left behind.
@@ -109,6 +112,7 @@ def import_job_create(
         on_conflict=policy,
         column_mapping=mapping,
         timezone=zone,
+        **(started_by.job_fields() if started_by else {}),
     )
     job.sha256 = sha256 or upload_sha256(file)
     job.duplicate_of = import_job_same_file(workspace=workspace, dataset=target.name, sha256=job.sha256)
@@ -283,7 +287,24 @@ def import_job_finish(
     ended = jobs.update(**fields) == 1
     if ended:
         logger.info("import job %s %s%s", job_id, status, f" ({reason})" if reason else "")
+        transaction.on_commit(functools.partial(_notify_finished, job_id), robust=True)
     return ended
+
+
+def _notify_started(job_id: uuid.UUID | str) -> None:
+    # Pages see "processing" when a worker takes the job, not only at its first batch (counting a
+    # large file comes first). Never raises.
+    from notifications.services import job_progress_notify
+
+    job_progress_notify(job_id=job_id)
+
+
+def _notify_finished(job_id: uuid.UUID | str) -> None:
+    # E-mail, webhooks and live updates; after the commit, so they see the final status, and
+    # they only queue work, so a mail server or a receiver never holds the job up.
+    from notifications.services import job_finished_notify
+
+    job_finished_notify(job_id=job_id)
 
 
 def import_job_fail(*, job_id: uuid.UUID | str, reason: str, message: str) -> None:
@@ -339,6 +360,7 @@ def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResu
     if not claimed:
         logger.info("import job %s is %s with a live worker or finished; nothing to do", job_id, job.status)
         return job
+    _notify_started(job.pk)
     if job.attempts > settings.IMPORT_MAX_ATTEMPTS:
         import_job_fail(
             job_id=job.pk,

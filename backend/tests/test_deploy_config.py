@@ -606,6 +606,85 @@ def check_nginx(conf: Path, compose: dict[str, Any], k8s_documents: list[dict[st
     return report
 
 
+# ---- live updates ------------------------------------------------------------------------------
+
+LIVE_PATH = "/api/live/"
+ASGI_APP = "config.asgi:application"
+WEB_WORKER = "config.workers.WebWorker"
+# A stream stays open while a page does; proxies must not cut it sooner than this, nor buffer it.
+LIVE_MIN_TIMEOUT = 3600
+
+
+def _seconds(value: str) -> int:
+    match = re.fullmatch(r"\s*(\d+)\s*(s|m|h)?\s*", str(value))
+    if not match:
+        return 0
+    return int(match.group(1)) * {"s": 1, "m": 60, "h": 3600, None: 1}[match.group(2)]
+
+
+def check_live_stream(repo: Path, compose: dict[str, Any], k8s_documents: list[dict[str, Any]]) -> Report:
+    """Server-Sent Events pass the compose nginx and the ingress unbuffered, and the web process
+    runs the ASGI app that serves them."""
+    report = Report()
+    conf = (repo / NGINX_CONF).read_text()
+    block = re.search(r"location\s+" + re.escape(LIVE_PATH) + r"\s*\{(.*?)\}", conf, re.S)
+    if block is None:
+        report.fail(f"nginx.conf has no location {LIVE_PATH} for the live stream")
+    else:
+        body = block.group(1)
+        if not re.search(r"proxy_buffering\s+off;", body):
+            report.fail(f"nginx.conf location {LIVE_PATH} does not turn proxy_buffering off")
+        timeout = re.search(r"proxy_read_timeout\s+([^;]+);", body)
+        if not timeout or _seconds(timeout.group(1)) < LIVE_MIN_TIMEOUT:
+            report.fail(f"nginx.conf location {LIVE_PATH} needs proxy_read_timeout of at least {LIVE_MIN_TIMEOUT}s")
+        if "proxy_pass http://web:8000" not in body:
+            report.fail(f"nginx.conf location {LIVE_PATH} does not proxy to web:8000")
+
+    routed = False
+    for ingress in _names(k8s_documents, "Ingress").values():
+        paths = [
+            path
+            for rule in (ingress.get("spec") or {}).get("rules") or []
+            for path in (rule.get("http") or {}).get("paths") or []
+            if path.get("path") == LIVE_PATH
+        ]
+        if not paths:
+            continue
+        routed = True
+        annotations = (ingress.get("metadata") or {}).get("annotations") or {}
+        if annotations.get("nginx.ingress.kubernetes.io/proxy-buffering") != "off":
+            report.fail(f"{_source(ingress)}: {LIVE_PATH} needs nginx.ingress.kubernetes.io/proxy-buffering: off")
+        if _seconds(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout", "0")) < LIVE_MIN_TIMEOUT:
+            report.fail(f"{_source(ingress)}: {LIVE_PATH} needs a proxy-read-timeout of at least {LIVE_MIN_TIMEOUT}")
+        for path in paths:
+            if ((path.get("backend") or {}).get("service") or {}).get("name") != "web":
+                report.fail(f"{_source(ingress)}: {LIVE_PATH} does not go to the web Service")
+    if not routed:
+        report.fail(f"no Ingress routes {LIVE_PATH} (the live stream) to the web Service")
+
+    commands = {
+        "docker-compose.yml web": " ".join(((compose.get("services") or {}).get("web") or {}).get("command") or []),
+        "backend.Dockerfile CMD": next(
+            (args for instruction, args in _instructions((repo / DOCKERFILES[0]).read_text()) if instruction == "CMD"),
+            "",
+        ),
+    }
+    procfile = repo / "backend" / "Procfile"
+    if procfile.is_file():
+        commands["backend/Procfile web"] = next(
+            (line for line in procfile.read_text().splitlines() if line.startswith("web:")), ""
+        )
+    for where, command in commands.items():
+        if ASGI_APP not in command or WEB_WORKER not in command:
+            report.fail(f"{where} does not run {ASGI_APP} with the {WEB_WORKER} worker class (no live stream)")
+    if not report.errors:
+        report.ok(
+            f"live stream: {LIVE_PATH} unbuffered with >= {LIVE_MIN_TIMEOUT}s timeouts in nginx.conf and the Ingress; "
+            f"web runs {ASGI_APP} in compose, the image and the Procfile"
+        )
+    return report
+
+
 # ---- everything --------------------------------------------------------------------------------
 
 
@@ -623,6 +702,7 @@ def check_repository(repo: Path) -> Report:
     except (yaml.YAMLError, ValueError):
         compose = {}
     report.extend(check_nginx(repo / NGINX_CONF, compose, k8s_documents))
+    report.extend(check_live_stream(repo, compose, k8s_documents))
     return report
 
 
@@ -669,7 +749,14 @@ def test_the_repository_passes_every_check():
     assert report.errors == []
     # Every family of checks ran.
     joined = "\n".join(report.checked)
-    for expected in ("Compose specification", "strict schemas", "restricted pod security", "hadolint", "upstreams"):
+    for expected in (
+        "Compose specification",
+        "strict schemas",
+        "restricted pod security",
+        "hadolint",
+        "upstreams",
+        "live stream",
+    ):
         assert expected in joined
 
 
@@ -788,6 +875,43 @@ def test_nginx_proxying_to_an_unknown_host_fails(tree):
     assert "nginx.conf proxies to api, which is no Kubernetes Service" in errors
 
 
+def test_the_live_stream_checks_pass_on_the_copy(tree):
+    compose = load_compose([tree / COMPOSE_FILES[0]])
+    documents, _ = check_k8s(tree / "k8s")
+    assert check_live_stream(tree, compose, documents).errors == []
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("docker/nginx.conf", "        proxy_buffering off;\n", "", "does not turn proxy_buffering off"),
+        ("docker/nginx.conf", "proxy_read_timeout 3600s;", "proxy_read_timeout 60s;", "proxy_read_timeout of at least"),
+        ("docker/nginx.conf", "location /api/live/ {", "location /api/stream/ {", "has no location /api/live/"),
+        ("k8s/ingress.yaml", 'proxy-buffering: "off"', 'proxy-buffering: "on"', "proxy-buffering: off"),
+        (
+            "k8s/ingress.yaml",
+            'proxy-read-timeout: "3600"',
+            'proxy-read-timeout: "60"',
+            "proxy-read-timeout of at least",
+        ),
+        ("k8s/ingress.yaml", "- path: /api/live/", "- path: /api/stream/", "no Ingress routes /api/live/"),
+        (
+            "docker/docker-compose.yml",
+            "exec gunicorn config.asgi:application",
+            "exec gunicorn config.wsgi",
+            "compose.yml web",
+        ),
+        ("docker/backend.Dockerfile", '"config.asgi:application"', '"config.wsgi"', "backend.Dockerfile CMD"),
+    ],
+)
+def test_a_broken_live_stream_setup_fails(tree, file, old, new, expected):
+    edit(tree / file, old, new)
+    compose = load_compose([tree / COMPOSE_FILES[0]])
+    documents, _ = kustomize_build(tree / "k8s")
+    errors = check_live_stream(tree, compose, documents).errors
+    assert any(expected in error for error in errors), errors
+
+
 def test_the_script_exits_non_zero_on_a_broken_tree(tree):
     """scripts/deploy-check.sh runs this file as a script; it reports and fails."""
     edit(tree / "k8s" / "web.yaml", "containerPort: 8000", "containerPort: eight-thousand")
@@ -870,7 +994,7 @@ def test_the_worker_consumes_the_imports_queue_with_the_configured_concurrency(m
 def test_compose_stack_has_every_service_and_shares_uploads_between_web_and_worker():
     config = load_compose([REPO / COMPOSE_FILES[0]])
     services = config["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "frontend"}
+    assert set(services) == {"postgres", "redis", "web", "worker", "notifier", "beat", "frontend"}
     assert services["postgres"]["healthcheck"] and any("postgres-data" in v for v in services["postgres"]["volumes"])
     assert services["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert "migrate" in " ".join(services["web"]["command"])

@@ -244,7 +244,7 @@ def test_compose_gives_the_backend_only_names_the_code_reads_and_every_required_
     for files in (COMPOSE_FILES[:1], COMPOSE_FILES):
         config = load_compose([REPO / name for name in files])
         backends = _compose_backend_env(config, example)
-        assert set(backends) == {"web", "worker", "beat"}
+        assert set(backends) == {"web", "worker", "notifier", "beat"}
         for service, env in backends.items():
             assert sorted(set(env) - known) == [], f"{service}: unknown names"
             assert sorted(REQUIRED - set(env)) == [], f"{service}: required names missing"
@@ -314,8 +314,8 @@ def test_every_backend_container_gets_the_required_settings_and_no_unknown_names
         for container in _containers(document)
         if container["image"].startswith(BACKEND_IMAGE)
     ]
-    # web, worker and beat, each with its wait-for-migrations init, and the migrate Job.
-    assert len(backend_containers) == 7
+    # web, worker, notifier and beat, each with its wait-for-migrations init, and the migrate Job.
+    assert len(backend_containers) == 9
     for owner, container in backend_containers:
         env = _k8s_env(container, manifests, secret_example)
         where = f"{owner}/{container['name']}"

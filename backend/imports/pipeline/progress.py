@@ -82,7 +82,15 @@ def batch_commit(
             last_batch_seconds=time.monotonic() - started,
             updated_at=timezone.now(),
         )
+    _notify_progress(job_id)
     return result.last_row
+
+
+def _notify_progress(job_id: uuid.UUID) -> None:
+    # Live updates and import.progress webhooks, once the batch is committed; never raises.
+    from notifications.services import job_progress_notify
+
+    job_progress_notify(job_id=job_id)
 
 
 def row_errors_store(*, job_id: uuid.UUID, rows: Sequence[RejectedRow]) -> None:

@@ -183,12 +183,16 @@ describe('the app', () => {
     await waitFor(() => expect(within(table).queryByRole('cell', { name: 'old' })).toBeNull());
   });
 
-  it('History filters by status and links each job', async () => {
+  it('History filters by status, links each job and says who started it', async () => {
     sessionStore.set({ access: 'a', refresh: 'r' });
     const job = (id: string, status: string, filename: string) => ({
       id,
       status,
       filename,
+      started_by:
+        id === 'j1'
+          ? { via: 'api_key', name: 'nightly sync', api_key_prefix: 'Ab12Cd' }
+          : { via: 'user', name: 'ana@example.com', api_key_prefix: '' },
       dataset: 'books',
       created_rows: 3,
       updated_rows: 0,
@@ -211,6 +215,8 @@ describe('the app', () => {
     const table = await screen.findByRole('table', { name: 'Import history' });
     expect(await within(table).findByRole('link', { name: 'a.csv' })).toHaveAttribute('href', '/imports/j1');
     expect(within(table).getByRole('link', { name: 'b.csv' })).toHaveAttribute('href', '/imports/j2');
+    expect(within(table).getByText('API key “nightly sync” (Ab12Cd…)')).toBeInTheDocument();
+    expect(within(table).getByText('ana@example.com')).toBeInTheDocument();
     await user.selectOptions(screen.getByLabelText('Status'), 'failed');
     await waitFor(() => expect(within(table).queryByRole('link', { name: 'a.csv' })).toBeNull());
     expect(within(table).getByRole('link', { name: 'b.csv' })).toBeInTheDocument();

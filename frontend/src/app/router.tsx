@@ -11,8 +11,11 @@ import { ImportRoute } from './routes/import';
 import { JobRoute } from './routes/job';
 import { KeysRoute } from './routes/keys';
 import { NotFoundRoute } from './routes/not-found';
+import { SettingsRoute } from './routes/settings';
 import { SignInRoute } from './routes/sign-in';
 import { SignUpRoute } from './routes/sign-up';
+import { WebhookRoute } from './routes/webhook';
+import { WebhooksRoute } from './routes/webhooks';
 
 export const routes: RouteObject[] = [
   {
@@ -45,6 +48,9 @@ export const routes: RouteObject[] = [
       { path: paths.keys, element: <KeysRoute /> },
       { path: paths.data, element: <DataRoute /> },
       { path: paths.cards, element: <CardsRoute /> },
+      { path: paths.settings, element: <SettingsRoute /> },
+      { path: paths.webhooks, element: <WebhooksRoute /> },
+      { path: paths.webhook, element: <WebhookRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

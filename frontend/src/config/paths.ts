@@ -11,8 +11,15 @@ export const paths = {
   keys: '/keys',
   data: '/data',
   cards: '/cards',
+  settings: '/settings',
+  webhooks: '/webhooks',
+  webhook: '/webhooks/:id',
 } as const;
 
 export function jobPath(id: string): string {
   return paths.job.replace(':id', encodeURIComponent(id));
+}
+
+export function webhookPath(id: number | string): string {
+  return paths.webhook.replace(':id', encodeURIComponent(String(id)));
 }

@@ -63,3 +63,20 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   if (diff < 86400) return `${Math.round(diff / 3600)} h ago`;
   return formatDateTime(iso);
 }
+
+/** Who started a job, as History and the job page say it. */
+export function formatStartedBy(startedBy: { via: string; name: string; api_key_prefix: string } | undefined): string {
+  if (!startedBy || !startedBy.via) return '—';
+  switch (startedBy.via) {
+    case 'user':
+      return startedBy.name || 'a signed-in user';
+    case 'api_key':
+      return `API key “${startedBy.name}”${startedBy.api_key_prefix ? ` (${startedBy.api_key_prefix}…)` : ''}`;
+    case 'command_line':
+      return startedBy.name ? `command line (${startedBy.name})` : 'command line';
+    case 'feed':
+      return `feed ${startedBy.name}`;
+    default:
+      return startedBy.name || startedBy.via;
+  }
+}

@@ -84,6 +84,7 @@ export function jobFixture(overrides: Partial<ImportJobDetail> = {}): ImportJobD
     started_at: null,
     finished_at: null,
     errors_preview: [],
+    started_by: { via: 'user', name: 'ana@example.com', api_key_prefix: '' },
     ...overrides,
   };
 }

@@ -399,6 +399,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/ticket/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A ticket that opens the live stream of this workspace once, within a minute. */
+        post: operations["live_ticket_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in person's e-mails about the imports they start. */
+        get: operations["notifications_me_retrieve"];
+        /** @description The signed-in person's e-mails about the imports they start. */
+        put: operations["notifications_me_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/workspace/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Where the workspace's notices go: jobs started by API keys, feeds and the command line, and
+         *     webhook endpoints that were disabled.
+         */
+        get: operations["notifications_workspace_retrieve"];
+        /**
+         * @description Where the workspace's notices go: jobs started by API keys, feeds and the command line, and
+         *     webhook endpoints that were disabled.
+         */
+        put: operations["notifications_workspace_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_list"];
+        put?: never;
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{endpoint_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["webhooks_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["webhooks_update"];
+        trace?: never;
+    };
+    "/api/webhooks/{endpoint_id}/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["webhooks_deliveries_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{endpoint_id}/rotate-secret/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["webhooks_rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -434,6 +573,8 @@ export interface components {
             /** @description If the API key is revoked, clients cannot use it anymore. (This cannot be undone.) */
             revoked?: boolean;
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         BookOutput: {
             readonly id: number;
             title: string;
@@ -579,6 +720,13 @@ export interface components {
             on_conflict_choices: string[];
             datasets: components["schemas"]["DatasetOutput"][];
         };
+        /**
+         * @description * `all` - Every finished import
+         *     * `failures` - Failed or cancelled imports only
+         *     * `off` - None
+         * @enum {string}
+         */
+        ImportEmailsEnum: "all" | "failures" | "off";
         ImportJobCreateInputRequest: {
             /** Format: binary */
             file: string;
@@ -603,6 +751,7 @@ export interface components {
             readonly id: string;
             dataset: string;
             filename: string;
+            readonly started_by: components["schemas"]["StartedBy"];
             /** Format: int64 */
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
@@ -659,6 +808,7 @@ export interface components {
             readonly id: string;
             dataset: string;
             filename: string;
+            readonly started_by: components["schemas"]["StartedBy"];
             /** Format: int64 */
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
@@ -709,6 +859,13 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        LiveTicket: {
+            ticket: string;
+            /** @description Open it with EventSource; events are named job. */
+            url: string;
+            /** @description Seconds left to open the stream. */
+            expires_in: number;
+        };
         LoginInputRequest: {
             /** Format: email */
             email: string;
@@ -720,6 +877,19 @@ export interface components {
         Me: {
             user: components["schemas"]["UserOutput"];
             workspace: components["schemas"]["WorkspaceOutput"];
+        };
+        MyNotificationSettings: {
+            import_emails: components["schemas"]["ImportEmailsEnum"];
+        };
+        MyNotificationSettingsInputRequest: {
+            /**
+             * @description all: every finished import; failures: failed or cancelled ones; off: none.
+             *
+             *     * `all` - Every finished import
+             *     * `failures` - Failed or cancelled imports only
+             *     * `off` - None
+             */
+            import_emails: components["schemas"]["ImportEmailsEnum"];
         };
         /**
          * @description * `error` - Reject the row
@@ -768,6 +938,21 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["RowErrorOutput"][];
         };
+        PaginatedWebhookDeliveryOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["WebhookDeliveryOutput"][];
+        };
+        PatchedWebhookEndpointUpdateInputRequest: {
+            url?: string;
+            events?: components["schemas"]["WebhookEventEnum"][];
+            description?: string;
+            /** @description true turns a disabled endpoint on again. */
+            enabled?: boolean;
+        };
         RegisterInputRequest: {
             /** Format: email */
             email: string;
@@ -787,6 +972,21 @@ export interface components {
             errors: {
                 [key: string]: string[];
             };
+        };
+        StartedBy: {
+            /**
+             * @description user, api_key, command_line or feed; empty for jobs from before this was recorded.
+             *
+             *     * `` - Not recorded
+             *     * `user` - Signed-in user
+             *     * `api_key` - API key
+             *     * `command_line` - Command line
+             *     * `feed` - Feed
+             */
+            via: components["schemas"]["ViaEnum"] | components["schemas"]["BlankEnum"];
+            /** @description The user's e-mail, the API key's name, the OS user, or the feed. */
+            name: string;
+            api_key_prefix: string;
         };
         /**
          * @description * `pending` - Pending
@@ -811,6 +1011,110 @@ export interface components {
         UserOutput: {
             id: number | null;
             email: string;
+        };
+        /**
+         * @description * `` - Not recorded
+         *     * `user` - Signed-in user
+         *     * `api_key` - API key
+         *     * `command_line` - Command line
+         *     * `feed` - Feed
+         * @enum {string}
+         */
+        ViaEnum: "user" | "api_key" | "command_line" | "feed";
+        WebhookAttemptOutput: {
+            /** Format: int64 */
+            number: number;
+            /** @description Asked for by hand (redeliver). */
+            manual?: boolean;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: int64 */
+            status_code?: number | null;
+            /** Format: int64 */
+            latency_ms?: number;
+            succeeded?: boolean;
+            response_excerpt?: string;
+            error?: string;
+        };
+        WebhookDeliveryOutput: {
+            readonly id: number;
+            event: components["schemas"]["WebhookEventEnum"];
+            message_id: string;
+            /** Format: uuid */
+            job: string | null;
+            status?: components["schemas"]["WebhookDeliveryOutputStatusEnum"];
+            /** Format: int64 */
+            attempts?: number;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            succeeded_at?: string | null;
+            attempt_log: components["schemas"]["WebhookAttemptOutput"][];
+        };
+        /**
+         * @description * `pending` - Waiting for its next attempt
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Given up
+         * @enum {string}
+         */
+        WebhookDeliveryOutputStatusEnum: "pending" | "succeeded" | "failed";
+        WebhookEndpointCreateInputRequest: {
+            url: string;
+            events: components["schemas"]["WebhookEventEnum"][];
+            /** @default  */
+            description: string;
+        };
+        WebhookEndpointOutput: {
+            readonly id: number;
+            /** Format: uri */
+            url: string;
+            description?: string;
+            events: components["schemas"]["WebhookEventEnum"][];
+            enabled?: boolean;
+            /** @description The start of the secret, to tell which one a receiver has. */
+            secret_hint: string;
+            /** Format: date-time */
+            failing_since?: string | null;
+            /** Format: date-time */
+            disabled_at?: string | null;
+            disabled_reason?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        WebhookEndpointWithSecret: {
+            readonly id: number;
+            /** Format: uri */
+            url: string;
+            description?: string;
+            events: components["schemas"]["WebhookEventEnum"][];
+            enabled?: boolean;
+            /** @description The start of the secret, to tell which one a receiver has. */
+            secret_hint: string;
+            /** Format: date-time */
+            failing_since?: string | null;
+            /** Format: date-time */
+            disabled_at?: string | null;
+            disabled_reason?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description whsec_…: shown this once. Verify each request's signature with it. */
+            secret: string;
+        };
+        /**
+         * @description * `import.completed` - An import completed
+         *     * `import.failed` - An import failed
+         *     * `import.cancelled` - An import was cancelled
+         *     * `import.progress` - A running import moved on (at most every few seconds)
+         * @enum {string}
+         */
+        WebhookEventEnum: "import.completed" | "import.failed" | "import.cancelled" | "import.progress";
+        WorkspaceNotificationSettings: {
+            email_addresses: string[];
+        };
+        WorkspaceNotificationSettingsInputRequest: {
+            email_addresses: string[];
         };
         WorkspaceOutput: {
             readonly id: number;
@@ -2416,6 +2720,698 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    live_ticket_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveTicket"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service the API needs is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyNotificationSettings"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_me_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyNotificationSettingsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyNotificationSettings"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_workspace_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceNotificationSettings"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_workspace_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceNotificationSettingsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceNotificationSettings"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointOutput"][];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointOutput"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedWebhookEndpointUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointOutput"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (404 past the last page). */
+                page?: number;
+                /** @description Items per page, 1 to 500 (default 50). */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookDeliveryOutputList"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryOutput"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
             };
             /** @description Not authenticated: a credential or token is missing, wrong or expired. */
             401: {

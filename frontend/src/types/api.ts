@@ -23,6 +23,16 @@ export type RegisterInput = Schemas['RegisterInputRequest'];
 export type LoginInput = Schemas['LoginInputRequest'];
 export type TokenPair = Schemas['TokenPairOutput'];
 export type RowError = Schemas['RowErrorOutput'];
+export type StartedBy = Schemas['StartedBy'];
+export type MyNotificationSettings = Schemas['MyNotificationSettings'];
+export type ImportEmails = MyNotificationSettings['import_emails'];
+export type WorkspaceNotificationSettings = Schemas['WorkspaceNotificationSettings'];
+export type WebhookEndpoint = Schemas['WebhookEndpointOutput'];
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
+export type WebhookEvent = Schemas['WebhookEventEnum'];
+export type WebhookDelivery = Schemas['WebhookDeliveryOutput'];
+export type WebhookAttempt = Schemas['WebhookAttemptOutput'];
+export type LiveTicket = Schemas['LiveTicket'];
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'failed', 'cancelled'];

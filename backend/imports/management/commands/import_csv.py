@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.services import workspace_get_or_create
 from config.errors import ApplicationError
 from imports.models import ImportJob
+from imports.origin import StartedBy
 from imports.pipeline.progress import job_metrics
 from imports.pipeline.results import BatchResult
 from imports.services import import_job_create, import_job_process
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     delimiter=options["delimiter"],
                     encoding=options["encoding"],
                     on_conflict=options["on_conflict"],
+                    started_by=StartedBy.command_line(),
                     enqueue=not options["wait"],
                 )
         except ApplicationError as error:

@@ -1,5 +1,6 @@
 import useSWR from 'swr';
 
+import { useLiveStatus } from '@/features/live/live-status';
 import { apiFetch } from '@/lib/api-client';
 import type { ImportJob, ImportStatus, Page } from '@/types/api';
 
@@ -19,11 +20,12 @@ export function listImports(filters: ImportFilters): Promise<Page<ImportJob>> {
   return apiFetch<Page<ImportJob>>(importsKey(filters));
 }
 
-/** Refreshes every few seconds while a listed job is still running. */
+/** Refreshes every few seconds while a listed job is still running, unless the live stream is open. */
 export function useImports(filters: ImportFilters) {
+  const live = useLiveStatus() === 'live';
   return useSWR<Page<ImportJob>>(importsKey(filters), () => listImports(filters), {
     keepPreviousData: true,
     refreshInterval: (latest) =>
-      latest?.results.some((job) => job.status === 'pending' || job.status === 'processing') ? 3000 : 0,
+      !live && latest?.results.some((job) => job.status === 'pending' || job.status === 'processing') ? 3000 : 0,
   });
 }

@@ -7,7 +7,8 @@ import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Num, Table } from '@/components/ui/table';
 import { jobPath, paths } from '@/config/paths';
-import { formatCount, formatDateTime } from '@/lib/format';
+import { LiveIndicator } from '@/features/live/components/live-updates';
+import { formatCount, formatDateTime, formatStartedBy } from '@/lib/format';
 import { ALL_STATUSES, type ImportStatus } from '@/types/api';
 
 import { useImports } from '../api/list-imports';
@@ -40,6 +41,7 @@ export function HistoryTable() {
             ))}
           </select>
         </div>
+        <LiveIndicator />
         <Link to={paths.import} className="btn btn-primary btn-sm">
           New import
         </Link>
@@ -54,6 +56,7 @@ export function HistoryTable() {
                 <th scope="col">Status</th>
                 <th scope="col">File</th>
                 <th scope="col">Dataset</th>
+                <th scope="col">Started by</th>
                 <th scope="col" className="num">
                   Created
                 </th>
@@ -71,7 +74,7 @@ export function HistoryTable() {
             </thead>
             <tbody>
               {data.results.length === 0 ? (
-                <EmptyRow colSpan={8}>
+                <EmptyRow colSpan={9}>
                   {status ? `No ${status} imports.` : 'No imports yet. '}
                   {!status ? <Link to={paths.import}>Import a file</Link> : null}
                 </EmptyRow>
@@ -85,6 +88,7 @@ export function HistoryTable() {
                       <Link to={jobPath(job.id)}>{job.filename}</Link>
                     </td>
                     <td>{job.dataset}</td>
+                    <td className="cell-started-by">{formatStartedBy(job.started_by)}</td>
                     <Num>{formatCount(job.created_rows ?? 0)}</Num>
                     <Num>{formatCount(job.updated_rows ?? 0)}</Num>
                     <Num>{formatCount(job.skipped_rows ?? 0)}</Num>

@@ -8,8 +8,9 @@ import { Button } from '@/components/ui/button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Loading } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
+import { LiveIndicator } from '@/features/live/components/live-updates';
 import { ApiError } from '@/lib/api-client';
-import { formatBytes, formatDateTime, formatDuration, formatRate } from '@/lib/format';
+import { formatBytes, formatDateTime, formatDuration, formatRate, formatStartedBy } from '@/lib/format';
 import { type ImportJobDetail, isFinalStatus } from '@/types/api';
 
 import { cancelImport } from '../api/cancel-import';
@@ -110,10 +111,17 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
             into <strong>{job.dataset}</strong> · {formatBytes(job.file_size ?? 0)} · when a key exists:{' '}
             {ON_CONFLICT_TEXT[job.on_conflict]} ·{' '}
             {job.started_at ? `started ${formatDateTime(job.started_at)}` : `uploaded ${formatDateTime(job.created_at)}`}
+            {job.started_by?.via ? (
+              <>
+                {' '}
+                by <span data-testid="job-started-by">{formatStartedBy(job.started_by)}</span>
+              </>
+            ) : null}
           </p>
         </div>
         <div className="page-header-actions">
           <StatusBadge status={job.status} data-testid="job-status" className="badge-lg" />
+          {running ? <LiveIndicator /> : null}
           {running ? (
             <Button variant="danger" size="sm" busy={cancelling} disabled={cancelling} onClick={onCancel}>
               Cancel import
