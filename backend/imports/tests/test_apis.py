@@ -35,16 +35,16 @@ def assert_refused(response, status: int, field: str) -> dict:
     return body["error"]
 
 
-def test_upload_answers_201_with_a_pending_job_and_stores_the_file_under_a_generated_name(upload, workspace):
+def test_upload_answers_201_with_a_sanitizing_job_and_quarantines_the_file_under_a_generated_name(upload, workspace):
     response = upload(books_csv(3), name="../../etc/my books.csv")
     assert response.status_code == 201, response.content
     job = response.json()
-    assert job["status"] == "pending"
+    assert job["status"] == "sanitizing"
     assert job["filename"] == "my books.csv"
     assert job["dataset"] == "books"
     assert job["headers"] == ["title", "author", "isbn", "publication_year"]
-    stored = ImportJob.objects.get(pk=job["id"]).file.name
-    assert stored.startswith(f"imports/workspace-{workspace.pk}/")
+    stored = ImportJob.objects.get(pk=job["id"]).quarantine_key
+    assert stored.startswith(f"quarantine/workspace-{workspace.pk}/")
     assert "my books" not in stored
 
 
@@ -53,7 +53,7 @@ def test_upload_without_file_is_refused(client):
 
 
 def test_upload_with_a_wrong_extension_is_refused(upload):
-    error = assert_refused(upload(books_csv(1), name="books.xlsx"), 400, "file")
+    error = assert_refused(upload(books_csv(1), name="books.xls"), 400, "file")
     assert error["code"] == "invalid_extension"
 
 
