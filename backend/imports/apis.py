@@ -523,6 +523,7 @@ class ImportConfigApi(APIView):
     @extend_schema_serializer(component_name="ImportConfig")
     class OutputSerializer(serializers.Serializer[Any]):
         max_upload_bytes = serializers.IntegerField()
+        inspect_max_bytes = serializers.IntegerField(help_text="The most POST /api/imports/inspect/ reads.")
         allowed_extensions = serializers.ListField(child=serializers.CharField())
         on_conflict_choices = serializers.ListField(child=serializers.CharField())
         datasets = DatasetOutputSerializer(many=True)
@@ -531,6 +532,7 @@ class ImportConfigApi(APIView):
     def get(self, request: Request) -> Response:
         body = {
             "max_upload_bytes": settings.IMPORT_MAX_UPLOAD_BYTES,
+            "inspect_max_bytes": settings.IMPORT_INSPECT_MAX_BYTES,
             "allowed_extensions": list(ALLOWED_EXTENSIONS),
             "on_conflict_choices": list(ImportJob.OnConflict.values),
             "datasets": dataset_list(),

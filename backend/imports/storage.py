@@ -50,16 +50,16 @@ def _fresh_storage(area: Area) -> Storage:
     The reader runs in a forked child process while the parent counts the same file: two
     processes must never share one pooled connection, so every open builds its own client.
     """
-    return StorageHandler(settings.STORAGES)[area]
+    return StorageHandler(settings.STORAGES)[area]  # type: ignore[arg-type]
 
 
 def file_open(*, area: Area, key: str) -> BinaryIO:
     """The object as a binary stream read front to back, never held whole."""
     storage = _fresh_storage(area)
     if _is_s3(storage):
-        return io.BufferedReader(_S3ObjectReader(storage, key), buffer_size=READ_CHUNK)  # type: ignore[return-value]
-    handle = storage.open(key, "rb")
-    return handle  # type: ignore[return-value]
+        return io.BufferedReader(_S3ObjectReader(storage, key), buffer_size=READ_CHUNK)
+    handle: Any = storage.open(key, "rb")
+    return handle
 
 
 def file_opener(*, area: Area, key: str) -> Callable[[], BinaryIO]:

@@ -88,12 +88,20 @@ def _encoding_detect(head: bytes) -> EncodingGuess:
         return EncodingGuess(name="utf-8", source="detected", confidence=1.0)
     from charset_normalizer import from_bytes
 
-    best = from_bytes(head).best()
-    if best is None:
+    matches = list(from_bytes(head))
+    if not matches:
         return EncodingGuess(name="utf-8", source="detected", confidence=0.0)
-    return EncodingGuess(
-        name=_codec_check(best.encoding), source="detected", confidence=round(max(0.0, 1.0 - best.chaos), 2)
-    )
+    least = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least + 0.01]
+    # Single-byte encodings often decode a sample equally well (é is é in cp1250 and cp1252);
+    # then the most common one for spreadsheet exports wins, and the guess says it is unsure.
+    best = min(tied, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
+    confidence = max(0.0, 1.0 - best.chaos) * (1.0 if len(tied) == 1 else 0.5)
+    return EncodingGuess(name=_codec_check(best.encoding), source="detected", confidence=round(confidence, 2))
+
+
+# charset-normalizer's names, most likely first for a CSV file that is not UTF-8.
+_PREFERRED = ["cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "iso8859_2", "mac_roman", "utf_16", "shift_jis"]
 
 
 def _codec_check(name: str) -> str:
