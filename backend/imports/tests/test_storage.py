@@ -61,6 +61,6 @@ def test_an_s3_read_that_breaks_off_resumes_where_it_stopped(storage):
     file_save(area=FILES, key="final/resume.csv", content=io.BytesIO(payload))
     with file_open(area=FILES, key="final/resume.csv") as stream:
         first = stream.read(1000)
-        stream.raw._body.close()  # the connection dropped mid-object  # type: ignore[attr-defined]
+        stream.raw._body.close()  # type: ignore[attr-defined]  # the connection dropped mid-object
         rest = stream.read()
     assert first + rest == payload
