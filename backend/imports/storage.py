@@ -190,3 +190,34 @@ class _S3ObjectReader(io.RawIOBase):
     def close(self) -> None:
         self._drop()
         super().close()
+
+
+def storage_buckets_ensure() -> list[str]:
+    """Create the buckets of the S3 areas that do not exist; says what it found or did."""
+    from botocore.exceptions import ClientError
+
+    report: list[str] = []
+    seen: set[str] = set()
+    for area in (QUARANTINE, FILES):
+        storage: Any = storage_get(area)
+        if not _is_s3(storage):
+            report.append(f"{area}: local filesystem, nothing to create")
+            continue
+        bucket = storage.bucket_name
+        if bucket in seen:
+            continue
+        seen.add(bucket)
+        client = storage.connection.meta.client
+        try:
+            client.head_bucket(Bucket=bucket)
+            report.append(f"{area}: bucket {bucket} exists")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+                raise
+            region = storage.region_name
+            arguments: dict[str, Any] = {"Bucket": bucket}
+            if region and region != "us-east-1":
+                arguments["CreateBucketConfiguration"] = {"LocationConstraint": region}
+            client.create_bucket(**arguments)
+            report.append(f"{area}: bucket {bucket} created")
+    return report

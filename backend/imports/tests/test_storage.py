@@ -64,3 +64,20 @@ def test_an_s3_read_that_breaks_off_resumes_where_it_stopped(storage):
         stream.raw._body.close()  # type: ignore[attr-defined]  # the connection dropped mid-object
         rest = stream.read()
     assert first + rest == payload
+
+
+def test_storage_setup_creates_missing_buckets_once(storage, s3_server, settings):
+    if storage != "s3":
+        pytest.skip("buckets are an S3 matter")
+    from django.core.management import call_command
+
+    from conftest import s3_storages
+
+    settings.STORAGES = s3_storages(s3_server, "fresh-files", "fresh-quarantine")
+    out = io.StringIO()
+    call_command("storage_setup", stdout=out)
+    assert "bucket fresh-quarantine created" in out.getvalue()
+    assert "bucket fresh-files created" in out.getvalue()
+    out = io.StringIO()
+    call_command("storage_setup", stdout=out)
+    assert "bucket fresh-files exists" in out.getvalue()
