@@ -407,6 +407,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "imports.models.ImportJob.Status",
         "EventTypeEnum": "cards.models.EventType",
+        "ImportFormatEnum": "imports.models.ImportJob.Format",
+        "EncodingSourceEnum": "imports.inspection.ENCODING_SOURCES",
+        "ColumnMatchedByEnum": "imports.inspection.MATCHED_BY",
     },
 }
 

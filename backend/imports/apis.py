@@ -21,7 +21,7 @@ from config.schema import ErrorSerializer
 from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
 from imports.errors_csv import errors_csv_rows
-from imports.inspection import ALLOWED_EXTENSIONS, Inspection, file_inspect
+from imports.inspection import ALLOWED_EXTENSIONS, ENCODING_SOURCES, MATCHED_BY, Inspection, file_inspect
 from imports.models import ImportJob, ImportRowError
 from imports.outputs import cleaned_lines_stream
 from imports.pipeline.progress import job_metrics
@@ -377,7 +377,7 @@ class ImportCleanedCsvApi(APIView):
 
 class InspectEncodingSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
-    source = serializers.ChoiceField(choices=["bom", "declared", "detected", "default"])  # type: ignore[assignment]
+    source = serializers.ChoiceField(choices=ENCODING_SOURCES)  # type: ignore[assignment]
     confidence = serializers.FloatField(allow_null=True, help_text="0 to 1 when detected; null when not guessed.")
 
 
@@ -391,7 +391,7 @@ class InspectColumnMatchSerializer(serializers.Serializer[Any]):
     header = serializers.CharField()
     index = serializers.IntegerField(help_text="Position of the header, from 0.")
     required = serializers.BooleanField()  # type: ignore[assignment]
-    matched_by = serializers.ChoiceField(choices=["mapping", "name", "alias"])
+    matched_by = serializers.ChoiceField(choices=MATCHED_BY)
 
 
 class InspectResolutionSerializer(serializers.Serializer[Any]):

@@ -34,6 +34,9 @@ from imports.pipeline.reading import (
 from imports.pipeline.sources import CsvSource, Source, SourceError, XlsxSource
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+# Where an encoding comes from, and how a header was matched to a column (the API's enums).
+ENCODING_SOURCES = ["bom", "declared", "detected", "default"]
+MATCHED_BY = ["mapping", "name", "alias"]
 ALLOWED_EXTENSIONS = tuple(FORMATS)
 
 

@@ -510,6 +510,13 @@ export interface components {
             count: number;
             results: components["schemas"]["CardStatus"][];
         };
+        /**
+         * @description * `mapping` - mapping
+         *     * `name` - name
+         *     * `alias` - alias
+         * @enum {string}
+         */
+        ColumnMatchedByEnum: "mapping" | "name" | "alias";
         ColumnOutput: {
             name: string;
             label: string;
@@ -545,6 +552,14 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description * `bom` - bom
+         *     * `declared` - declared
+         *     * `detected` - detected
+         *     * `default` - default
+         * @enum {string}
+         */
+        EncodingSourceEnum: "bom" | "declared" | "detected" | "default";
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -602,12 +617,6 @@ export interface components {
             /** @default true */
             enabled: boolean;
         };
-        /**
-         * @description * `csv` - CSV
-         *     * `xlsx` - Excel workbook
-         * @enum {string}
-         */
-        FormatEnum: "csv" | "xlsx";
         Health: {
             status: string;
             checks: {
@@ -622,6 +631,12 @@ export interface components {
             on_conflict_choices: string[];
             datasets: components["schemas"]["DatasetOutput"][];
         };
+        /**
+         * @description * `csv` - CSV
+         *     * `xlsx` - Excel workbook
+         * @enum {string}
+         */
+        ImportFormatEnum: "csv" | "xlsx";
         ImportInspectInputRequest: {
             /**
              * Format: binary
@@ -644,7 +659,7 @@ export interface components {
             rows: number;
         };
         ImportInspection: {
-            format: components["schemas"]["FormatEnum"];
+            format: components["schemas"]["ImportFormatEnum"];
             /** @description CSV only; null for a workbook. */
             encoding: components["schemas"]["InspectEncoding"] | null;
             /** @description CSV only. */
@@ -699,7 +714,7 @@ export interface components {
              * @description An earlier job of this workspace that imported the same file into the same dataset.
              */
             duplicate_of: string | null;
-            format: components["schemas"]["FormatEnum"];
+            format: components["schemas"]["ImportFormatEnum"];
             sheet?: string;
             /** Format: int64 */
             final_size?: number | null;
@@ -771,7 +786,7 @@ export interface components {
              * @description An earlier job of this workspace that imported the same file into the same dataset.
              */
             duplicate_of: string | null;
-            format: components["schemas"]["FormatEnum"];
+            format: components["schemas"]["ImportFormatEnum"];
             sheet?: string;
             /** Format: int64 */
             final_size?: number | null;
@@ -830,11 +845,11 @@ export interface components {
             /** @description Position of the header, from 0. */
             index: number;
             required: boolean;
-            matched_by: components["schemas"]["MatchedByEnum"];
+            matched_by: components["schemas"]["ColumnMatchedByEnum"];
         };
         InspectEncoding: {
             name: string;
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["EncodingSourceEnum"];
             /**
              * Format: double
              * @description 0 to 1 when detected; null when not guessed.
@@ -868,13 +883,6 @@ export interface components {
         LogoutInputRequest: {
             refresh: string;
         };
-        /**
-         * @description * `mapping` - mapping
-         *     * `name` - name
-         *     * `alias` - alias
-         * @enum {string}
-         */
-        MatchedByEnum: "mapping" | "name" | "alias";
         Me: {
             user: components["schemas"]["UserOutput"];
             workspace: components["schemas"]["WorkspaceOutput"];
@@ -962,14 +970,6 @@ export interface components {
             bytes_read: number;
             bytes_written: number;
         };
-        /**
-         * @description * `bom` - bom
-         *     * `declared` - declared
-         *     * `detected` - detected
-         *     * `default` - default
-         * @enum {string}
-         */
-        SourceEnum: "bom" | "declared" | "detected" | "default";
         /**
          * @description * `pending` - Pending
          *     * `sanitizing` - Sanitizing
