@@ -42,7 +42,7 @@ def s3_server() -> Iterator[str]:
 
 def s3_storages(endpoint: str, bucket: str, quarantine_bucket: str) -> dict[str, Any]:
     """STORAGES as config/settings.py builds them for IMPORT_STORAGE=s3, against ``endpoint``."""
-    from boto3.s3.transfer import TransferConfig
+    from config.settings import s3_transfer_config
 
     def options(name: str) -> dict[str, Any]:
         return {
@@ -54,7 +54,7 @@ def s3_storages(endpoint: str, bucket: str, quarantine_bucket: str) -> dict[str,
             "addressing_style": "path",
             "file_overwrite": True,
             "default_acl": None,
-            "transfer_config": TransferConfig(multipart_chunksize=8 * 1024**2, max_concurrency=2),
+            "transfer_config": s3_transfer_config(),
         }
 
     backend = "storages.backends.s3.S3Storage"

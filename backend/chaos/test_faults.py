@@ -234,7 +234,7 @@ def test_an_upload_while_the_broker_is_down_is_imported_once_it_is_back(expected
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     job = ImportJob.objects.get(workspace__slug="while-down")
-    assert (job.status, job.queued_at) == ("pending", None)
+    assert (job.status, job.queued_at) == ("sanitizing", None)
     redis.start()
     stack.start_beat()
     stack.start_worker()

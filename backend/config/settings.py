@@ -202,8 +202,18 @@ if IMPORT_STORAGE not in ("filesystem", "s3"):
 S3_BUCKET = env.str("S3_BUCKET", default="")
 
 
-def _s3_options(bucket: str) -> dict[str, object]:
+def s3_transfer_config() -> object:
+    """Uploads go up in 8 MiB parts, two at a time, at most three parts read ahead: a 2 GiB upload
+    costs the web process about 30 MiB, where boto3's defaults (ten parts in flight, ten read
+    ahead) cost over 100."""
     from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(multipart_chunksize=8 * 1024**2, max_concurrency=2)
+    config.max_in_memory_upload_chunks = 3
+    return config
+
+
+def _s3_options(bucket: str) -> dict[str, object]:
     from botocore.config import Config
 
     endpoint = env.str("S3_ENDPOINT_URL", default="") or None
@@ -220,9 +230,7 @@ def _s3_options(bucket: str) -> dict[str, object]:
         "file_overwrite": True,
         "default_acl": None,
         "querystring_auth": True,
-        # Uploads go up in 8 MiB parts, two at a time: a 2 GiB upload costs the web process
-        # about 16 MiB, not boto3's default of ten parts in flight.
-        "transfer_config": TransferConfig(multipart_chunksize=8 * 1024**2, max_concurrency=2),
+        "transfer_config": s3_transfer_config(),
         "client_config": Config(retries={"max_attempts": 5, "mode": "standard"}),
     }
 
