@@ -93,5 +93,18 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     return (BotoCoreError, ClientError)
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The driver's own connection errors: raised unwrapped by cursor methods Django does not
+    wrap, such as the loader's ``copy_expert``, when a connection is cut during a COPY."""
+    import psycopg2
+
+    return (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
 # A database or object store that does not answer is an outage: retried, then left to the watchdog.
-_RETRIED: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, *_storage_errors())
+_RETRIED: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    *_driver_errors(),
+    *_storage_errors(),
+)

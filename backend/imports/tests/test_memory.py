@@ -106,8 +106,8 @@ def multipart_upload(port: int, key: str, path: Path) -> dict[str, object]:
     """POST the file as multipart, streamed from disk with a Content-Length (no chunked body)."""
     boundary = uuid.uuid4().hex
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"dataset\"\r\n\r\nbooks\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"one-line.csv\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="dataset"\r\n\r\nbooks\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="one-line.csv"\r\n'
         "Content-Type: text/csv\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
@@ -125,7 +125,11 @@ def multipart_upload(port: int, key: str, path: Path) -> dict[str, object]:
         "POST",
         "/api/imports/",
         body=body(),
-        headers={"X-API-KEY": key, "Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(length)},
+        headers={
+            "X-API-KEY": key,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(length),
+        },
     )
     response = client.getresponse()
     answer = json.loads(response.read())

@@ -16,7 +16,7 @@ from imports.services import import_job_create, import_job_process
 
 
 class Command(BaseCommand):
-    help = "Import a CSV file through the same pipeline as the API."
+    help = "Import a CSV file or an Excel workbook (.xlsx) through the same pipeline as the API."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--on-conflict", choices=ImportJob.OnConflict.values, default="error")
         parser.add_argument("--delimiter")
         parser.add_argument("--encoding")
+        parser.add_argument("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+        parser.add_argument("--timezone", help="IANA zone of date-times written without one.")
         parser.add_argument("--column-mapping", help='JSON object, e.g. \'{"author": "Writer"}\'')
         parser.add_argument(
             "--wait",
@@ -47,6 +49,8 @@ class Command(BaseCommand):
                     delimiter=options["delimiter"],
                     encoding=options["encoding"],
                     on_conflict=options["on_conflict"],
+                    sheet=options["sheet"],
+                    timezone=options["timezone"],
                     enqueue=not options["wait"],
                 )
         except ApplicationError as error:
