@@ -17,12 +17,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 import psutil
 import pytest
 from django.db import connection
 
+from accounts.models import Workspace
 from accounts.services import api_key_create
 from imports.models import ImportJob, ImportRowError
 from tests.factories import WorkspaceFactory
@@ -139,7 +141,7 @@ def multipart_upload(port: int, key: str, path: Path) -> dict[str, object]:
 
 def test_a_1gb_single_line_upload_keeps_web_and_worker_memory_flat(web, process_env, tmp_path, any_storage):
     port, web_pid = web
-    workspace = WorkspaceFactory(slug=f"big-{any_storage}")
+    workspace = cast(Workspace, WorkspaceFactory(slug=f"big-{any_storage}"))
     _, key = api_key_create(workspace=workspace, name="memory")
     big = tmp_path / "one-line.csv"
     with big.open("wb") as handle:
@@ -169,12 +171,12 @@ def test_a_1gb_single_line_upload_keeps_web_and_worker_memory_flat(web, process_
     )
     worker_peak = int(done.stdout.split()[-1]) // 1024
 
-    stored = ImportJob.objects.get(pk=job["id"])
+    stored = ImportJob.objects.get(pk=str(job["id"]))
     print(f"\n{any_storage}: {SIZE_MB} MiB one-line upload, peak RSS web {web_peak} MiB, worker {worker_peak} MiB")
     assert (stored.status, stored.total_rows, stored.failed_rows) == ("completed", 1, 1)
     assert stored.file_size == big.stat().st_size
     assert stored.sanitize_report["lines_cut"] == 1
-    assert stored.final_size < 200_000
+    assert stored.final_size is not None and stored.final_size < 200_000
     assert "longer than the limit" in ImportRowError.objects.get(job=stored).errors["__all__"][0]
     assert web_peak < LIMIT_MB, f"web peak {web_peak} MiB"
     assert worker_peak < LIMIT_MB, f"worker peak {worker_peak} MiB"
