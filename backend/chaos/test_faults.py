@@ -201,9 +201,7 @@ def test_the_reader_child_killed(expected, stack, tmp_path):
     for child in stack.reader_children():
         child.kill()
         killed.add(child.pid)
-    wait_for(
-        lambda: any(c.pid not in killed for c in stack.reader_children()), "a new reader", logs=tmp_path / "logs"
-    )
+    wait_for(lambda: any(c.pid not in killed for c in stack.reader_children()), "a new reader", logs=tmp_path / "logs")
     for child in stack.reader_children():
         if child.pid not in killed:
             child.kill()
