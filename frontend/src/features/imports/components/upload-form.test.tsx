@@ -55,7 +55,7 @@ describe('UploadForm', () => {
       'href',
       '/api/datasets/books/template.csv',
     );
-    expect(screen.getByRole('button', { name: 'Choose a CSV file' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Choose a file' })).toBeEnabled();
     expect(screen.getByRole('radio', { name: 'Report an error' })).toBeChecked();
     expect(start()).toBeDisabled();
   });
