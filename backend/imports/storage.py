@@ -73,7 +73,9 @@ def file_save(*, area: Area, key: str, content: IO[bytes]) -> str:
         # The filesystem backend would pick another name instead of replacing: a re-run of a
         # task writes the same key again.
         storage.delete(key)
-    return storage.save(key, File(content, name=key))
+    # A Django File goes as it is: an upload Django spooled to a temporary file is then moved
+    # into a filesystem storage, not copied.
+    return storage.save(key, content if isinstance(content, File) else File(content, name=key))
 
 
 @contextlib.contextmanager
