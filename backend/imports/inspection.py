@@ -135,15 +135,7 @@ def _has_surrogates(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
-def file_inspect(**options: Any) -> Inspection:
-    """Read the head of a file (an upload, or its first part); ApplicationError on anything wrong."""
-    try:
-        return _file_inspect(**options)
-    except InputRefused as refused:
-        raise ApplicationError(refused.message, code=refused.code, fields={refused.field: refused.details}) from None
-
-
-def _file_inspect(
+def file_inspect(
     *,
     file: IO[bytes],
     filename: str,
@@ -154,6 +146,35 @@ def _file_inspect(
     sheet: str | None = None,
     sample_rows: int = 0,
     partial: bool = False,
+) -> Inspection:
+    """Read the head of a file (an upload, or its first part); ApplicationError on anything wrong."""
+    try:
+        return _inspect(
+            file=file,
+            filename=filename,
+            dataset=dataset,
+            column_mapping=column_mapping or {},
+            encoding=encoding,
+            delimiter=delimiter,
+            sheet=sheet,
+            sample_rows=sample_rows,
+            partial=partial,
+        )
+    except InputRefused as refused:
+        raise ApplicationError(refused.message, code=refused.code, fields={refused.field: refused.details}) from None
+
+
+def _inspect(
+    *,
+    file: IO[bytes],
+    filename: str,
+    dataset: Dataset | None,
+    column_mapping: Mapping[str, str],
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    sample_rows: int,
+    partial: bool,
 ) -> Inspection:
     kind = format_of(filename)
     if delimiter and (len(delimiter) != 1 or delimiter in '"\r\n'):

@@ -477,6 +477,28 @@ def import_jobs_watchdog() -> WatchdogReport:
 # ---- Outputs and files ---------------------------------------------------------------------
 
 
+def _job_files_delete(*, job: ImportJob, reason: str) -> bool:
+    """Delete a finished job's files and row errors and mark it; False when the storage failed
+    (nothing is marked then, so the next try deletes what is left)."""
+    removed = all(
+        [
+            _delete_quietly(area=QUARANTINE, key=job.quarantine_key),
+            _delete_quietly(area=FILES, key=job.final_key),
+            _delete_quietly(area=FILES, key=job.cleaned_key),
+        ]
+    )
+    if not removed:
+        return False
+    with transaction.atomic():
+        ImportRowError.objects.filter(job=job).delete()
+        now = timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(
+            files_removed_at=Coalesce(F("files_removed_at"), now), files_removed_reason=reason, updated_at=now
+        )
+    logger.info("import job %s: files and row errors removed (%s)", job.pk, reason)
+    return True
+
+
 def import_job_files_remove(*, job: ImportJob, reason: str) -> ImportJob:
     """Delete a finished job's files (quarantined upload, final copy, cleaned output) and its
     row errors; the rows it loaded stay. The job remembers when, and why."""
@@ -486,27 +508,13 @@ def import_job_files_remove(*, job: ImportJob, reason: str) -> ImportJob:
             code="job_not_final",
             status_code=status.HTTP_409_CONFLICT,
         )
-    removed = all(
-        [
-            _delete_quietly(area=QUARANTINE, key=job.quarantine_key),
-            _delete_quietly(area=FILES, key=job.final_key),
-            _delete_quietly(area=FILES, key=job.cleaned_key),
-        ]
-    )
-    if not removed:
+    if not _job_files_delete(job=job, reason=reason):
         raise ApplicationError(
             "The file storage did not answer; nothing was marked removed. Try again.",
             code="storage_unavailable",
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
-    with transaction.atomic():
-        ImportRowError.objects.filter(job=job).delete()
-        now = timezone.now()
-        ImportJob.objects.filter(pk=job.pk).update(
-            files_removed_at=Coalesce(F("files_removed_at"), now), files_removed_reason=reason, updated_at=now
-        )
     job.refresh_from_db()
-    logger.info("import job %s: files and row errors removed (%s)", job.pk, reason)
     return job
 
 
@@ -539,11 +547,9 @@ def import_files_retention(*, now: datetime | None = None) -> RetentionReport:
             files_removed_at__isnull=True,
         ).order_by("finished_at")
         for job in expired.iterator(chunk_size=200):
-            try:
-                import_job_files_remove(job=job, reason="retention")
-            except ApplicationError:
-                continue  # the storage failed; the next run tries again
-            report.jobs.append(str(job.pk))
+            # A storage that fails leaves the job unmarked: the next run tries again.
+            if _job_files_delete(job=job, reason="retention"):
+                report.jobs.append(str(job.pk))
     # Objects a job still needs: those of jobs in quarantine, and of jobs that failed there
     # (kept for inspection until their own retention).
     needed = set(
