@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -20,6 +22,76 @@ from tests.factories import WorkspaceFactory
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A real S3 API on localhost (moto's server mode), for the whole test session: its URL."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def s3_storages(endpoint: str, bucket: str, quarantine_bucket: str) -> dict[str, Any]:
+    """STORAGES as config/settings.py builds them for IMPORT_STORAGE=s3, against ``endpoint``."""
+    from config.settings import s3_transfer_config
+
+    def options(name: str) -> dict[str, Any]:
+        return {
+            "bucket_name": name,
+            "endpoint_url": endpoint,
+            "region_name": "us-east-1",
+            "access_key": "intake-test",
+            "secret_key": "intake-test-secret",
+            "addressing_style": "path",
+            "file_overwrite": True,
+            "default_acl": None,
+            "transfer_config": s3_transfer_config(),
+        }
+
+    backend = "storages.backends.s3.S3Storage"
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "imports": {"BACKEND": backend, "OPTIONS": options(bucket)},
+        "quarantine": {"BACKEND": backend, "OPTIONS": options(quarantine_bucket)},
+    }
+
+
+@pytest.fixture
+def s3_storage(s3_server: str, settings: Any) -> Iterator[Any]:
+    """Point both storage areas at fresh buckets of the local S3 server; yields a boto3 client."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id="intake-test",
+        aws_secret_access_key="intake-test-secret",
+    )
+    suffix = uuid.uuid4().hex[:12]
+    bucket, quarantine = f"intake-{suffix}", f"intake-quarantine-{suffix}"
+    client.create_bucket(Bucket=bucket)
+    client.create_bucket(Bucket=quarantine)
+    settings.STORAGES = s3_storages(s3_server, bucket, quarantine)
+    yield client
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def any_storage(request: Any) -> str:
+    """Runs a test once on the local filesystem and once on the local S3 server."""
+    if request.param == "s3":
+        request.getfixturevalue("s3_storage")
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,11 @@ Environment:
   BENCH_PORT=8790  BENCH_DB=intake_bench  BENCH_REDIS=redis://127.0.0.1:6379/10
   BENCH_PG=postgres://postgres@127.0.0.1:5432  BENCH_POLLERS=20  BENCH_POLL_INTERVAL=0.2
   BENCH_NO_DOCS=1       do not rewrite docs/benchmarks.md
+  BENCH_S3_PORT=8791    the local S3 server (moto) of the S3 run; BENCH_NO_S3=1 skips that run
+
+After the filesystem runs, the same stack runs again with IMPORT_STORAGE=s3 against an S3 API on
+localhost (moto's server, from the dev requirements), and imports the clean file of every size:
+the S3 row sits beside the filesystem one in the table.
 """
 
 from __future__ import annotations
@@ -77,6 +82,20 @@ STACK_ENV = {
     "PORT": str(PORT),
 }
 
+S3_PORT = int(os.environ.get("BENCH_S3_PORT", "8791"))
+S3_ENV = {
+    **STACK_ENV,
+    "IMPORT_STORAGE": "s3",
+    "S3_ENDPOINT_URL": f"http://127.0.0.1:{S3_PORT}",
+    "S3_REGION": "us-east-1",
+    "S3_BUCKET": "intake-bench",
+    "S3_QUARANTINE_BUCKET": "intake-bench-quarantine",
+    "S3_ACCESS_KEY_ID": "bench",
+    "S3_SECRET_ACCESS_KEY": "bench-secret",
+}
+NO_S3 = os.environ.get("BENCH_NO_S3") == "1"
+S3_LABEL = "Intake, empty table, files in S3 (moto's server on localhost)"
+
 _started: list[subprocess.Popen[bytes]] = []
 
 
@@ -108,12 +127,12 @@ def _on_signal(signum: int, _frame: Any) -> None:
     sys.exit(128 + signum)
 
 
-def start(name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+def start(name: str, argv: list[str], env: dict[str, str] = STACK_ENV) -> subprocess.Popen[bytes]:
     logfile = open(OUT / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
         argv,
         cwd=BACKEND,
-        env=STACK_ENV,
+        env=env,
         stdout=logfile,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -122,11 +141,11 @@ def start(name: str, argv: list[str]) -> subprocess.Popen[bytes]:
     return proc
 
 
-def manage(*args: str) -> str:
+def manage(*args: str, env: dict[str, str] = STACK_ENV) -> str:
     result = subprocess.run(
         [str(BIN / "python"), "manage.py", *args],
         cwd=BACKEND,
-        env=STACK_ENV,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
@@ -661,6 +680,8 @@ def main() -> int:
     poll_size = max([s for s in SIZES if s <= 1_000_000] or SIZES)
     polling = poll_latency(poll_size, key, web.pid, worker.pid) if POLLERS else {}
     stop_all()
+    if not NO_S3:
+        results = s3_runs(results, key, procfile)
 
     lines = table(results)
     print("\n".join(lines))
@@ -676,6 +697,58 @@ def main() -> int:
     if not os.environ.get("BENCH_NO_DOCS") and not QUICK:
         docs_write(lines, extras, polling, machine(), command)
     return 0
+
+
+def s3_runs(results: list[Row], key: str, procfile: dict[str, str]) -> list[Row]:
+    """The same stack with its files in S3: the clean import of every size, placed beside the
+    filesystem's row of that size."""
+    start("s3", [str(BIN / "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(S3_PORT)])
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", S3_PORT, timeout=2).request("GET", "/")
+            break
+        except OSError:
+            time.sleep(0.3)
+    log(manage("storage_setup", env=S3_ENV).strip().replace("\n", "; "))
+    web = start("web-s3", procfile["web"].replace("$PORT", str(PORT)).split(), env=S3_ENV)
+    worker = start(
+        "worker-s3", procfile["worker"].replace("--loglevel INFO", "--loglevel WARNING").split(), env=S3_ENV
+    )
+    wait_healthy()
+    time.sleep(2)
+    log(f"S3 stack up: web pid {web.pid}, worker pid {worker.pid}, S3 on port {S3_PORT}")
+    ordered: list[Row] = []
+    for row in results:
+        ordered.append(row)
+        if row.method != "Intake, empty table":
+            continue
+        rows = row.size
+        copy_s = next(r.seconds for r in results if r.size == rows and r.ratio == 1.0)
+        path = files_ensure(DATA, rows)["clean"]
+        runs = []
+        for attempt in range(RUNS):
+            log(f"{rows:,} rows: Intake imports with files in S3, run {attempt + 1}/{RUNS}")
+            psql("TRUNCATE catalog_book")
+            run = intake_import(path, key, web.pid, worker.pid)
+            expect(run.job, total_rows=rows, created_rows=rows, failed_rows=0)
+            runs.append(run)
+        seconds = median([r.wall for r in runs])
+        ordered.append(
+            Row(
+                rows,
+                S3_LABEL,
+                seconds,
+                rows,
+                (rows / seconds) / (rows / copy_s),
+                worker_mb=f"{mb(max(r.worker_rss for r in runs))} ({mb(max(r.worker_tree_rss for r in runs))})",
+                web_mb=mb(max(r.web_rss for r in runs)),
+                to_201=f"{median([r.to_201 for r in runs]):.2f} s",
+                note=f"worker {median([r.job_seconds for r in runs]):.2f} s, {seconds / row.seconds:.2f}x the filesystem's time",
+            )
+        )
+    stop_all()
+    return ordered
 
 
 def docs_write(

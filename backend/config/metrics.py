@@ -11,7 +11,8 @@ pod) answers the same figures:
 - ``intake_import_jobs{status}``: import jobs by status;
 - ``intake_import_rows_total{outcome}``: rows of the stored jobs that were created, updated,
   skipped or failed (deleting jobs lowers it, which Prometheus reads as a counter reset);
-- ``intake_import_oldest_pending_seconds``: how long the oldest pending job has waited.
+- ``intake_import_oldest_pending_seconds``: how long the oldest job waiting for a worker (pending, or
+  uploaded and not yet picked up to be sanitized) has waited.
 
 Request counts and latencies are not exposed: with several gunicorn processes per pod, each
 would count its own requests and a scrape would see one process at random; the per-request log
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min, Sum
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -66,7 +67,9 @@ class ImportJobsCollector(Collector):
         yield rows
 
         now = timezone.now()
-        oldest = ImportJob.objects.filter(status=ImportJob.Status.PENDING).aggregate(at=Min("created_at"))["at"]
+        # Waiting for a worker: pending, or in quarantine with no sanitize run started.
+        waiting = Q(status=ImportJob.Status.PENDING) | Q(status=ImportJob.Status.SANITIZING, heartbeat_at__isnull=True)
+        oldest = ImportJob.objects.filter(waiting).aggregate(at=Min("created_at"))["at"]
         waited = (now - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily(
             "intake_import_oldest_pending_seconds", "Seconds the oldest pending import job has waited.", value=waited

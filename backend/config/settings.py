@@ -192,6 +192,70 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = _path("INTAKE_UPLOAD_DIR", VAR_DIR / "uploads")
 
+# ---- Files ----------------------------------------------------------------------------------
+# Every file of an import (the upload in quarantine, its sanitized copy, the outputs) goes through
+# Django's storage API under one of two aliases: "quarantine" (uploads as received, never read
+# by the pipeline) and "imports" (sanitized copies and outputs). IMPORT_STORAGE=filesystem keeps
+# both under INTAKE_UPLOAD_DIR (the default, for `make run`); s3 puts them in an S3-compatible
+# object store (AWS S3, MinIO, Ceph...), so web and worker machines share no disk.
+IMPORT_STORAGE = env.str("IMPORT_STORAGE", default="filesystem")
+if IMPORT_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("IMPORT_STORAGE must be filesystem or s3.")
+S3_BUCKET = env.str("S3_BUCKET", default="")
+
+
+def s3_transfer_config() -> object:
+    """Uploads go up in 8 MiB parts, two at a time, at most three parts read ahead: a 2 GiB upload
+    costs the web process about 30 MiB, where boto3's defaults (ten parts in flight, ten read
+    ahead) cost over 100."""
+    from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(multipart_chunksize=8 * 1024**2, max_concurrency=2)
+    config.max_in_memory_upload_chunks = 3
+    return config
+
+
+def _s3_options(bucket: str) -> dict[str, object]:
+    from botocore.config import Config
+
+    endpoint = env.str("S3_ENDPOINT_URL", default="") or None
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": env.str("S3_REGION", default="") or None,
+        # Empty: boto3's own chain (instance profile, IRSA, AWS_* variables) finds credentials.
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "location": env.str("S3_PREFIX", default="").strip("/"),
+        # MinIO and most self-hosted servers answer on one host name, not one per bucket.
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or ("path" if endpoint else "auto"),
+        "file_overwrite": True,
+        "default_acl": None,
+        "querystring_auth": True,
+        "transfer_config": s3_transfer_config(),
+        "client_config": Config(retries={"max_attempts": 5, "mode": "standard"}),
+    }
+
+
+if IMPORT_STORAGE == "s3":
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("IMPORT_STORAGE=s3 needs S3_BUCKET.")
+    _files_storage: dict[str, object] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options(S3_BUCKET)}
+    # A bucket of its own lets an operator scan it, or give it other access rules and lifecycle.
+    _quarantine_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_options(env.str("S3_QUARANTINE_BUCKET", default="") or S3_BUCKET),
+    }
+else:
+    # No location: FileSystemStorage follows MEDIA_ROOT (the tests point it at a temporary folder).
+    _files_storage = _quarantine_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "imports": _files_storage,
+    "quarantine": _quarantine_storage,
+}
+
 # The built single-page app (frontend/dist). Django serves it with a fallback to index.html.
 FRONTEND_DIST_DIR = _path("FRONTEND_DIST_DIR", REPO_DIR / "frontend" / "dist")
 WHITENOISE_ROOT = FRONTEND_DIST_DIR if FRONTEND_DIST_DIR.is_dir() else None
@@ -216,6 +280,13 @@ IMPORT_MAX_STORED_ERRORS = env.int("IMPORT_MAX_STORED_ERRORS", default=100_000)
 IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=131_072)
 # PostgreSQL: read and validate in a child process while the worker loads (see pipeline/reader_process.py).
 IMPORT_READER_PROCESS = env.bool("IMPORT_READER_PROCESS", default=True)
+# POST /api/imports/inspect/ reads at most this much: a CSV file's first part, or a whole workbook.
+IMPORT_INSPECT_MAX_BYTES = env.int("IMPORT_INSPECT_MAX_BYTES", default=32 * 1024**2)
+# Files of finished jobs (upload, sanitized copy, cleaned output) and their row errors are
+# deleted this many days after the job ended (Celery beat looks every hour); 0 keeps them forever.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+if IMPORT_FILE_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("IMPORT_FILE_RETENTION_DAYS must be 0 (keep) or a number of days.")
 if IMPORT_BATCH_SIZE < 1:
     raise ImproperlyConfigured("IMPORT_BATCH_SIZE must be a positive integer.")
 # Crash recovery (see README, "What survives what"). A running job's worker writes a heartbeat
@@ -278,6 +349,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "import-watchdog": {"task": "imports.watchdog", "schedule": IMPORT_WATCHDOG_SECONDS},
+    "import-file-retention": {"task": "imports.retention", "schedule": 3600.0},
 }
 if FEEDS_POLL_MINUTES:
     CELERY_BEAT_SCHEDULE["poll-feeds"] = {"task": "feeds.poll", "schedule": FEEDS_POLL_MINUTES * 60.0}
@@ -346,6 +418,9 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "imports.models.ImportJob.Status",
         "EventTypeEnum": "cards.models.EventType",
         "WebhookEventEnum": "notifications.models.WebhookEvent",
+        "ImportFormatEnum": "imports.models.ImportJob.Format",
+        "EncodingSourceEnum": "imports.inspection.ENCODING_SOURCES",
+        "ColumnMatchedByEnum": "imports.inspection.MATCHED_BY",
     },
 }
 

@@ -19,10 +19,11 @@ from accounts.models import Workspace
 from config.errors import ApplicationError
 from datasets.registry import dataset_get, dataset_list
 from feeds.models import FeedSource
+from imports.inspection import ALLOWED_EXTENSIONS
 from imports.models import ImportJob
 from imports.origin import StartedBy
 from imports.selectors import import_job_same_file
-from imports.services import ALLOWED_EXTENSIONS, import_job_create, upload_sha256
+from imports.services import import_job_create, upload_sha256
 
 logger = logging.getLogger(__name__)
 

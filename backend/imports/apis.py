@@ -21,15 +21,24 @@ from config.schema import ErrorSerializer
 from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
 from imports.errors_csv import errors_csv_rows
+from imports.inspection import ALLOWED_EXTENSIONS, ENCODING_SOURCES, MATCHED_BY, Inspection, file_inspect
 from imports.models import ImportJob, ImportRowError
 from imports.origin import request_started_by
+from imports.outputs import cleaned_lines_stream
 from imports.pipeline.progress import job_metrics
-from imports.selectors import import_job_get, import_job_list, import_row_error_list
+from imports.selectors import (
+    dataset_require,
+    import_job_files_check,
+    import_job_get,
+    import_job_list,
+    import_row_error_list,
+)
 from imports.services import (
-    ALLOWED_EXTENSIONS,
+    column_mapping_parse,
     import_job_cancel,
     import_job_create,
     import_job_create_idempotent,
+    import_job_delete,
 )
 
 ERRORS_PREVIEW = 10
@@ -56,6 +65,22 @@ class StartedByOutputSerializer(serializers.Serializer[Any]):
     api_key_prefix = serializers.CharField(source="started_by_key_prefix")
 
 
+class SanitizeReportOutputSerializer(serializers.Serializer[Any]):
+    source_encoding = serializers.CharField(help_text="The encoding the upload was decoded from (xlsx: a workbook).")
+    bom_removed = serializers.BooleanField()
+    nul_removed = serializers.IntegerField()
+    control_characters_removed = serializers.IntegerField()
+    line_endings_normalised = serializers.IntegerField(help_text="CR LF and lone CR turned into LF.")
+    header_names_trimmed = serializers.IntegerField()
+    lines_cut = serializers.IntegerField(help_text="Lines over IMPORT_MAX_FIELD_CHARS, cut; each is a row error.")
+    undecodable_bytes = serializers.IntegerField(help_text="Kept as they were; their rows are rejected.")
+    bytes_read = serializers.IntegerField()
+    bytes_written = serializers.IntegerField()
+
+    def to_representation(self, instance: Any) -> Any:
+        return super().to_representation(instance) if instance else None
+
+
 class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     filename = serializers.CharField(source="original_filename")
     status = serializers.ChoiceField(choices=ImportJob.Status.choices)
@@ -74,6 +99,16 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
         help_text="An earlier job of this workspace that imported the same file into the same dataset.",
     )
     started_by = StartedByOutputSerializer(source="*", read_only=True)
+    format = serializers.ChoiceField(choices=ImportJob.Format.choices)
+    sanitize_report = SanitizeReportOutputSerializer(allow_null=True)
+    files_removed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the job's files and row errors were removed (DELETE or retention)."
+    )
+    files_removed_reason = serializers.CharField(help_text="deleted, retention, or empty.")
+    cleaned_url = serializers.SerializerMethodField(
+        help_text="The cleaned output (completed jobs whose files are kept); null otherwise."
+    )
+    errors_csv_url = serializers.SerializerMethodField(help_text="The rejected rows as CSV; null once removed.")
 
     class Meta:
         model = ImportJob
@@ -90,6 +125,14 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "timezone",
             "sha256",
             "duplicate_of",
+            "format",
+            "sheet",
+            "final_size",
+            "sanitize_report",
+            "files_removed_at",
+            "files_removed_reason",
+            "cleaned_url",
+            "errors_csv_url",
             "total_rows",
             "processed_rows",
             "created_rows",
@@ -117,6 +160,16 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
         if job.pk not in cache:
             cache[job.pk] = job_metrics(job)
         return cache[job.pk]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_cleaned_url(self, job: ImportJob) -> str | None:
+        if job.status != ImportJob.Status.COMPLETED or not job.cleaned_key or job.files_removed:
+            return None
+        return f"/api/imports/{job.pk}/cleaned.csv"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_errors_csv_url(self, job: ImportJob) -> str | None:
+        return None if job.files_removed else f"/api/imports/{job.pk}/errors.csv"
 
     def get_progress_percent(self, job: ImportJob) -> float:
         return float(self._metrics(job)["progress_percent"] or 0.0)
@@ -176,6 +229,12 @@ class ImportJobListCreateApi(APIView):
             max_length=64,
             help_text="IANA zone of date-times written without one (e.g. Asia/Dubai); defaults to the dataset's.",
         )
+        sheet = TextField(
+            required=False,
+            allow_blank=True,
+            max_length=100,
+            help_text="The worksheet of an .xlsx file to import; defaults to the first.",
+        )
 
     @extend_schema(
         operation_id="imports_list",
@@ -227,6 +286,7 @@ class ImportJobListCreateApi(APIView):
             "on_conflict": values.get("on_conflict"),
             "timezone": values.get("timezone") or None,
             "started_by": request_started_by(request),
+            "sheet": values.get("sheet") or None,
         }
         workspace = request_workspace(request)
         key = request.headers.get("Idempotency-Key")
@@ -247,6 +307,19 @@ class ImportJobDetailApi(APIView):
     @extend_schema(operation_id="imports_retrieve", responses={200: ImportJobDetailOutputSerializer})
     def get(self, request: Request, job_id: str) -> Response:
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        return Response(ImportJobDetailOutputSerializer(job).data)
+
+    @extend_schema(
+        operation_id="imports_destroy",
+        description=(
+            "Removes a finished job's files (upload, sanitized copy, cleaned output) and its row errors; "
+            "the rows it loaded stay, and so does the job, which then says when its files were removed."
+        ),
+        responses={200: ImportJobDetailOutputSerializer, 409: ErrorSerializer},
+    )
+    def delete(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        job = import_job_delete(job=job)
         return Response(ImportJobDetailOutputSerializer(job).data)
 
 
@@ -274,18 +347,191 @@ class ImportRowErrorListApi(APIView):
         )
 
 
+def _attachment_name(job: ImportJob, suffix: str) -> str:
+    stem = job.original_filename.rsplit(".", 1)[0] or "import"
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:100]
+    return f'attachment; filename="{safe}-{suffix}.csv"'
+
+
 class ImportRowErrorCsvApi(APIView):
-    @extend_schema(operation_id="imports_errors_csv", responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        operation_id="imports_errors_csv",
+        responses={(200, "text/csv"): OpenApiTypes.STR, 410: ErrorSerializer},
+    )
     def get(self, request: Request, job_id: str) -> StreamingHttpResponse:
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        import_job_files_check(job=job)
         rows = import_row_error_list(job=job).iterator(chunk_size=2000)
         response = StreamingHttpResponse(
             errors_csv_rows(job=job, row_errors=rows), content_type="text/csv; charset=utf-8"
         )
-        stem = job.original_filename.rsplit(".", 1)[0] or "import"
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:100]
-        response["Content-Disposition"] = f'attachment; filename="{safe}-errors.csv"'
+        response["Content-Disposition"] = _attachment_name(job, "errors")
         return response
+
+
+class ImportCleanedCsvApi(APIView):
+    @extend_schema(
+        operation_id="imports_cleaned_csv",
+        description=(
+            "The rows the completed job loaded, as stored (normalised values: ISBN-13, E.164, UTC times), "
+            "with their row numbers; every field quoted. 409 before completion, 410 once the files were removed."
+        ),
+        responses={(200, "text/csv"): OpenApiTypes.STR, 409: ErrorSerializer, 410: ErrorSerializer},
+    )
+    def get(self, request: Request, job_id: str) -> StreamingHttpResponse:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        import_job_files_check(job=job)
+        if job.status != ImportJob.Status.COMPLETED or not job.cleaned_key:
+            raise ApplicationError(
+                f"The job is {job.status}; only a completed job has a cleaned file.",
+                code="not_completed",
+                status_code=status.HTTP_409_CONFLICT,
+            )
+        response = StreamingHttpResponse(cleaned_lines_stream(job=job), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = _attachment_name(job, "cleaned")
+        return response
+
+
+class InspectEncodingSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    source = serializers.ChoiceField(choices=ENCODING_SOURCES)  # type: ignore[assignment]
+    confidence = serializers.FloatField(allow_null=True, help_text="0 to 1 when detected; null when not guessed.")
+
+
+class InspectHeaderSerializer(serializers.Serializer[Any]):
+    row_number = serializers.IntegerField()
+    names = serializers.ListField(child=serializers.CharField(allow_blank=True))
+
+
+class InspectColumnMatchSerializer(serializers.Serializer[Any]):
+    column = serializers.CharField()
+    header = serializers.CharField()
+    index = serializers.IntegerField(help_text="Position of the header, from 0.")
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    matched_by = serializers.ChoiceField(choices=MATCHED_BY)
+
+
+class InspectResolutionSerializer(serializers.Serializer[Any]):
+    dataset = serializers.CharField()
+    columns = InspectColumnMatchSerializer(many=True, help_text="Which header feeds which column.")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Required columns no header feeds.")
+    ignored = serializers.ListField(child=serializers.CharField(), help_text="Headers no column reads.")
+
+
+class InspectRowSerializer(serializers.Serializer[Any]):
+    row_number = serializers.IntegerField()
+    fields = serializers.ListField(child=serializers.CharField(allow_blank=True))  # type: ignore[assignment]
+    error = serializers.CharField(allow_blank=True, help_text="Why the record cannot be read, if it cannot.")
+
+
+class ImportInspectApi(APIView):
+    """What the server reads in a file (or its first part) before it is uploaded."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ReadThrottle, UploadThrottle]
+
+    @extend_schema_serializer(component_name="ImportInspectInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        file = serializers.FileField(
+            allow_empty_file=True,
+            use_url=False,
+            help_text=(
+                "The file, or for CSV its first part (64 KiB is plenty). An .xlsx file is read whole, "
+                "up to IMPORT_INSPECT_MAX_BYTES."
+            ),
+        )
+        dataset = TextField(required=False, allow_blank=True, help_text="Resolve the header against this dataset.")
+        column_mapping = TextField(
+            required=False, allow_blank=True, help_text="JSON object: dataset column -> header in the file."
+        )
+        delimiter = TextField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
+        encoding = TextField(required=False, allow_blank=True, max_length=50)
+        sheet = TextField(required=False, allow_blank=True, max_length=100)
+        partial = serializers.BooleanField(  # type: ignore[assignment]
+            required=False, default=False, help_text="The file is only the first part: its last record may be cut."
+        )
+        rows = serializers.IntegerField(required=False, default=10, min_value=0, max_value=100)
+
+    @extend_schema_serializer(component_name="ImportInspection")
+    class OutputSerializer(serializers.Serializer[Any]):
+        format = serializers.ChoiceField(choices=ImportJob.Format.choices)
+        encoding = InspectEncodingSerializer(allow_null=True, help_text="CSV only; null for a workbook.")
+        delimiter = serializers.CharField(allow_null=True, trim_whitespace=False, help_text="CSV only.")
+        sheet = serializers.CharField(allow_blank=True, help_text="The worksheet read (xlsx).")
+        sheets = serializers.ListField(child=serializers.CharField(), help_text="Every worksheet (xlsx).")
+        header = InspectHeaderSerializer()
+        resolution = InspectResolutionSerializer(allow_null=True, help_text="Null when no dataset was given.")
+        rows = InspectRowSerializer(many=True, help_text="The first records after the header.")
+        partial = serializers.BooleanField()  # type: ignore[assignment]
+
+    @extend_schema(
+        operation_id="imports_inspect",
+        request={"multipart/form-data": InputSerializer},
+        responses={200: OutputSerializer, 413: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        limit = settings.IMPORT_INSPECT_MAX_BYTES
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > limit + 1024 * 1024:
+            message = f"Send at most {limit} bytes to inspect (for CSV, the first part of the file is enough)."
+            raise ApplicationError(
+                message,
+                code="file_too_large",
+                fields={"file": [message]},
+                status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        request_workspace(request)
+        dataset = dataset_require(values["dataset"]) if values.get("dataset") else None
+        upload = values["file"]
+        if not upload.size:
+            raise ApplicationError("The file is empty.", code="empty_file", fields={"file": ["The file is empty."]})
+        inspection = file_inspect(
+            file=upload,
+            filename=upload.name or "upload.csv",
+            dataset=dataset,
+            column_mapping=column_mapping_parse(values.get("column_mapping")),
+            encoding=values.get("encoding") or None,
+            delimiter=values.get("delimiter") or None,
+            sheet=values.get("sheet") or None,
+            sample_rows=values["rows"],
+            partial=values["partial"],
+        )
+        return Response(self.OutputSerializer(_inspection_body(inspection)).data)
+
+
+def _inspection_body(inspection: Inspection) -> dict[str, Any]:
+    resolution = inspection.resolution
+    return {
+        "format": inspection.format,
+        "encoding": (
+            {
+                "name": inspection.encoding.name,
+                "source": inspection.encoding.source,
+                "confidence": inspection.encoding.confidence,
+            }
+            if inspection.encoding
+            else None
+        ),
+        "delimiter": inspection.delimiter,
+        "sheet": inspection.sheet,
+        "sheets": inspection.sheets,
+        "header": {"row_number": inspection.header.row_number, "names": inspection.header.names},
+        "resolution": (
+            {
+                "dataset": resolution.dataset,
+                "columns": [vars(match) for match in resolution.columns],
+                "missing": resolution.missing,
+                "ignored": resolution.ignored,
+            }
+            if resolution
+            else None
+        ),
+        "rows": inspection.rows,
+        "partial": inspection.partial,
+    }
 
 
 class ImportConfigApi(APIView):
@@ -294,6 +540,7 @@ class ImportConfigApi(APIView):
     @extend_schema_serializer(component_name="ImportConfig")
     class OutputSerializer(serializers.Serializer[Any]):
         max_upload_bytes = serializers.IntegerField()
+        inspect_max_bytes = serializers.IntegerField(help_text="The most POST /api/imports/inspect/ reads.")
         allowed_extensions = serializers.ListField(child=serializers.CharField())
         on_conflict_choices = serializers.ListField(child=serializers.CharField())
         datasets = DatasetOutputSerializer(many=True)
@@ -302,6 +549,7 @@ class ImportConfigApi(APIView):
     def get(self, request: Request) -> Response:
         body = {
             "max_upload_bytes": settings.IMPORT_MAX_UPLOAD_BYTES,
+            "inspect_max_bytes": settings.IMPORT_INSPECT_MAX_BYTES,
             "allowed_extensions": list(ALLOWED_EXTENSIONS),
             "on_conflict_choices": list(ImportJob.OnConflict.values),
             "datasets": dataset_list(),

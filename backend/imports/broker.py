@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-TASK_NAME = "imports.process_job"
+# The tasks whose argument is a job id: a job waits in the broker as one of these.
+TASK_NAMES = {"imports.process_job", "imports.sanitize_job"}
 
 
 def _job_ids(messages: Iterable[bytes | str]) -> set[str]:
@@ -29,7 +30,7 @@ def _job_ids(messages: Iterable[bytes | str]) -> set[str]:
         if isinstance(message, list):  # Redis' unacked entries: [message, exchange, routing key]
             message = message[0] if message else {}
         headers = message.get("headers") or {} if isinstance(message, dict) else {}
-        if headers.get("task") == TASK_NAME:
+        if headers.get("task") in TASK_NAMES:
             found.update(_UUID.findall(str(headers.get("argsrepr", ""))))
     return found
 

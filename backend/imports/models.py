@@ -7,7 +7,7 @@ from django.db import models
 
 
 def import_file_path(job: ImportJob, filename: str) -> str:
-    # Generated, under the workspace's folder: a client's file name never reaches the filesystem.
+    # Named by the first migrations, from when the upload was a FileField; no field uses it now.
     return f"imports/workspace-{job.workspace_id}/{uuid.uuid4().hex}.csv"
 
 
@@ -16,6 +16,8 @@ class ImportJob(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending"
+        # The upload is in quarantine; the sanitize task is writing its final copy.
+        SANITIZING = "sanitizing"
         PROCESSING = "processing"
         COMPLETED = "completed"
         FAILED = "failed"
@@ -32,17 +34,37 @@ class ImportJob(models.Model):
         COMMAND_LINE = "command_line", "Command line"
         FEED = "feed", "Feed"
 
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel workbook"
+
     FINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+    UNFINISHED_STATUSES = (Status.PENDING, Status.SANITIZING, Status.PROCESSING)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="import_jobs")
     dataset = models.CharField(max_length=100)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
 
-    # The file: stored under a generated name; the name it was uploaded with is only data.
-    file = models.FileField(upload_to=import_file_path, max_length=500)
+    # The files, as keys of the storage areas (imports/storage.py), under generated names: the
+    # name a file was uploaded with is only data. The upload lands in quarantine as received;
+    # the sanitize task writes the final copy (UTF-8 CSV) that passes 1 and 2 read, and the
+    # completed job its cleaned output. Keys stay recorded after their files are removed.
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.CSV)
+    # The worksheet of a workbook that is imported (empty for CSV).
+    sheet = models.CharField(max_length=100, blank=True, default="")
     original_filename = models.CharField(max_length=500)
+    quarantine_key = models.CharField(max_length=500, blank=True, default="")
+    final_key = models.CharField(max_length=500, blank=True, default="")
+    cleaned_key = models.CharField(max_length=500, blank=True, default="")
+    # Bytes as uploaded, and of the final copy.
     file_size = models.BigIntegerField(default=0)
+    final_size = models.BigIntegerField(null=True, blank=True)
+    # What sanitizing changed: counts of removed characters, normalised newlines, cut records...
+    sanitize_report = models.JSONField(default=dict, blank=True)
+    # When the job's files (and row errors) were removed, and why: "deleted" or "retention".
+    files_removed_at = models.DateTimeField(null=True, blank=True)
+    files_removed_reason = models.CharField(max_length=20, blank=True, default="")
     # An earlier job of the workspace that imported the same bytes into the same dataset.
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
@@ -50,7 +72,8 @@ class ImportJob(models.Model):
     # Of the file as uploaded: tells a file already imported (feeds skip those).
     sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
-    # How to read it, decided at upload.
+    # How to read it, decided at upload: the encoding and delimiter of the file as uploaded
+    # (the final copy is always UTF-8, with the same delimiter).
     encoding = models.CharField(max_length=50, default="utf-8")
     delimiter = models.CharField(max_length=1, default=",")
     on_conflict = models.CharField(max_length=10, choices=OnConflict.choices, default=OnConflict.ERROR)
@@ -108,7 +131,7 @@ class ImportJob(models.Model):
             models.Index(
                 fields=["status", "heartbeat_at"],
                 name="imports_job_unfinished_idx",
-                condition=models.Q(status__in=["pending", "processing"]),
+                condition=models.Q(status__in=["pending", "sanitizing", "processing"]),
             ),
         ]
 
@@ -122,6 +145,10 @@ class ImportJob(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
+
+    @property
+    def files_removed(self) -> bool:
+        return self.files_removed_at is not None
 
 
 class ImportRowError(models.Model):

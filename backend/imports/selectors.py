@@ -7,6 +7,7 @@ from rest_framework import status
 
 from accounts.models import Workspace
 from config.errors import ApplicationError
+from datasets.registry import Dataset, dataset_get, dataset_list
 from imports.models import ImportJob, ImportRowError
 
 
@@ -45,3 +46,24 @@ def import_job_same_file(*, workspace: Workspace, dataset: str, sha256: str) -> 
         .order_by("created_at")
         .first()
     )
+
+
+def dataset_require(name: str) -> Dataset:
+    """The dataset of that name; any other name is a 400 naming the known ones."""
+    target = dataset_get(name)
+    if target is None:
+        known = ", ".join(d.name for d in dataset_list())
+        message = f"Unknown dataset {name!r}. Known datasets: {known}."
+        raise ApplicationError(message, code="unknown_dataset", fields={"dataset": [message]})
+    return target
+
+
+def import_job_files_check(*, job: ImportJob) -> None:
+    """A job whose files were removed answers 410 Gone on its download links."""
+    if job.files_removed_at is not None:
+        how = "deleted" if job.files_removed_reason == "deleted" else "removed by the retention policy"
+        raise ApplicationError(
+            f"The files of this job were {how} on {job.files_removed_at:%Y-%m-%d %H:%M} UTC.",
+            code="files_removed",
+            status_code=status.HTTP_410_GONE,
+        )

@@ -10,8 +10,8 @@ import uuid
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
-from pathlib import Path, PurePath
+from datetime import datetime, timedelta
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -24,21 +24,22 @@ from rest_framework import status
 
 from accounts.models import Workspace
 from config.errors import ApplicationError
-from datasets.registry import dataset_get, dataset_list
+from datasets.registry import dataset_get
 from imports.broker import broker_queued_job_ids
-from imports.models import IdempotencyKey, ImportJob
+from imports.inspection import file_inspect, format_of
+from imports.models import IdempotencyKey, ImportJob, ImportRowError
 from imports.origin import StartedBy
-from imports.pipeline.errors import InputRefused
-from imports.pipeline.mapping import columns_resolve
+from imports.outputs import cleaned_csv_lines
+from imports.pipeline.errors import PipelineFailure
+from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.progress import JobStopped
-from imports.pipeline.reading import CANDIDATE_DELIMITERS, field_size_limit, format_detect, header_read
 from imports.pipeline.results import BatchResult
-from imports.pipeline.run import PipelineFailure, job_pipeline_run
-from imports.selectors import import_job_same_file
+from imports.pipeline.run import job_pipeline_run
+from imports.pipeline.sanitizing import job_sanitize_run
+from imports.selectors import dataset_require, import_job_same_file
+from imports.storage import FILES, QUARANTINE, Area, area_files, file_delete, file_save, file_writer
 
 logger = logging.getLogger(__name__)
-
-ALLOWED_EXTENSIONS = (".csv",)
 
 
 def _invalid(field: str, message: str, *, code: str = "invalid", status_code: int = 400) -> ApplicationError:
@@ -68,21 +69,20 @@ def import_job_create(
     encoding: str | None = None,
     on_conflict: str | None = None,
     timezone: str | None = None,
+    sheet: str | None = None,
     sha256: str | None = None,
     started_by: StartedBy | None = None,
     enqueue: bool = True,
 ) -> ImportJob:
-    """Check an upload, store it and queue its job. On any refusal nothing is left behind.
+    """Check an upload, put it in quarantine and queue its sanitize task. On any refusal nothing
+    is left behind.
 
-    ``enqueue=False`` leaves the job pending for a caller that processes it in-process.
+    ``enqueue=False`` leaves the job for a caller that processes it in-process
+    (``import_job_process`` sanitizes it first).
     """
-    target = dataset_get(dataset)
-    if target is None:
-        known = ", ".join(d.name for d in dataset_list())
-        raise _invalid("dataset", f"Unknown dataset {dataset!r}. Known datasets: {known}.", code="unknown_dataset")
+    target = dataset_require(dataset)
     original_name = PurePath(file.name or "upload.csv").name
-    if not original_name.lower().endswith(ALLOWED_EXTENSIONS):
-        raise _invalid("file", f"Only .csv files can be imported; got {original_name!r}.", code="invalid_extension")
+    kind = format_of(original_name)
     if file.size is not None and file.size > settings.IMPORT_MAX_UPLOAD_BYTES:
         raise _invalid(
             "file",
@@ -98,33 +98,60 @@ def import_job_create(
             "on_conflict", f"Must be one of {', '.join(target.on_conflict_choices)} for {target.name}; got {policy!r}."
         )
     zone = timezone_validate(timezone)
-    if delimiter and (len(delimiter) != 1 or delimiter in '"\r\n'):
-        names = {"\t": "tab"}
-        shown = ", ".join(repr(names.get(d, d)) for d in CANDIDATE_DELIMITERS)
-        raise _invalid("delimiter", f"Must be one character such as {shown}.")
     mapping = column_mapping_parse(column_mapping)
+    if kind != "xlsx" and (sheet or "").strip():
+        raise _invalid("sheet", "Only an Excel workbook (.xlsx) has sheets.")
+    inspection = file_inspect(
+        file=file,
+        filename=original_name,
+        dataset=target,
+        column_mapping=mapping,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+    )
+    resolution = inspection.resolution
+    assert resolution is not None
+    if resolution.missing:
+        missing, found = ", ".join(resolution.missing), ", ".join(inspection.header.names) or "(none)"
+        raise ApplicationError(
+            f"Required columns are missing: {missing}. Headers found: {found}.",
+            code="missing_columns",
+            fields={"file": [f"Missing required columns: {missing}.", f"Headers found: {found}."]},
+        )
 
     job = ImportJob(
         workspace=workspace,
         dataset=target.name,
+        status=ImportJob.Status.SANITIZING,
+        format=kind,
+        sheet=inspection.sheet,
         original_filename=original_name[:500],
         file_size=file.size or 0,
         on_conflict=policy,
         column_mapping=mapping,
         timezone=zone,
         **(started_by.job_fields() if started_by else {}),
+        encoding=inspection.encoding.name if inspection.encoding else "utf-8",
+        delimiter=inspection.delimiter or ",",
+        headers=inspection.header.names,
+        ignored_columns=resolution.ignored,
     )
     job.sha256 = sha256 or upload_sha256(file)
     job.duplicate_of = import_job_same_file(workspace=workspace, dataset=target.name, sha256=job.sha256)
-    job.file.save(original_name, file, save=False)
+    file.seek(0)
+    job.quarantine_key = file_save(
+        area=QUARANTINE,
+        key=f"quarantine/workspace-{workspace.pk}/{uuid.uuid4().hex}.{kind}",
+        content=file,
+    )
     try:
-        _inspect_stored_file(job=job, requested_encoding=encoding, requested_delimiter=delimiter)
         with transaction.atomic():
             job.save()
             if enqueue:
                 transaction.on_commit(lambda: import_job_enqueue(job=job))
     except BaseException:
-        job.file.delete(save=False)
+        file_delete(area=QUARANTINE, key=job.quarantine_key)
         raise
     return job
 
@@ -162,7 +189,7 @@ def import_job_create_idempotent(
     except IntegrityError:
         # A request with the same key committed first (they raced): its job is the answer.
         if job is not None:
-            job.file.delete(save=False)
+            file_delete(area=QUARANTINE, key=job.quarantine_key)
         earlier = _idempotent_job(workspace=workspace, key=key, fingerprint=fingerprint)
         if earlier is None:
             raise
@@ -202,65 +229,18 @@ def upload_sha256(file: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def _inspect_stored_file(*, job: ImportJob, requested_encoding: str | None, requested_delimiter: str | None) -> None:
-    """Read the head of the stored file: encoding, delimiter, header, and the column resolution."""
-    try:
-        _inspect_head(job=job, requested_encoding=requested_encoding, requested_delimiter=requested_delimiter)
-    except InputRefused as refused:
-        raise ApplicationError(refused.message, code=refused.code, fields={refused.field: refused.details}) from None
-
-
-def _inspect_head(*, job: ImportJob, requested_encoding: str | None, requested_delimiter: str | None) -> None:
-    path = Path(job.file.path)
-    dataset = dataset_get(job.dataset)
-    assert dataset is not None
-    fmt = format_detect(path=path, requested_encoding=requested_encoding, requested_delimiter=requested_delimiter)
-    try:
-        with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
-            header = header_read(path=path, fmt=fmt)
-    except UnicodeError as exc:
-        raise _invalid(
-            "encoding", f"The file cannot be decoded as {fmt.encoding}: {exc}.", code="decode_error"
-        ) from None
-    except Exception as exc:  # csv.Error and friends: the header itself is not CSV
-        raise _invalid("file", f"The header cannot be read as CSV: {exc}.", code="invalid_header") from None
-    if header is None:
-        raise _invalid("file", "The file holds no header row.", code="empty_file")
-    undecodable = [name for name in header.names if not name.isascii() and _has_surrogates(name)]
-    if undecodable:
-        raise _invalid(
-            "encoding",
-            f"The header is not valid {fmt.encoding}. Pass the file's encoding, e.g. encoding=latin-1.",
-            code="decode_error",
-        )
-    resolution = columns_resolve(dataset=dataset, headers=header.names, column_mapping=job.column_mapping)
-    if resolution.missing:
-        missing, found = ", ".join(resolution.missing), ", ".join(header.names) or "(none)"
-        raise ApplicationError(
-            f"Required columns are missing: {missing}. Headers found: {found}.",
-            code="missing_columns",
-            fields={"file": [f"Missing required columns: {missing}.", f"Headers found: {found}."]},
-        )
-    job.encoding = fmt.encoding
-    job.delimiter = fmt.delimiter
-    job.headers = header.names
-    job.ignored_columns = resolution.ignored
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
-
-
 def import_job_enqueue(*, job: ImportJob) -> bool:
-    """Hand the job to the broker; says whether it got there.
+    """Hand the job's next task to the broker (sanitize or process, by its status); says whether
+    it got there.
 
-    A broker that is down leaves the job pending, not failed: the watchdog queues it again once
-    the broker answers, so an upload accepted with 201 is imported all the same.
+    A broker that is down leaves the job where it is, not failed: the watchdog queues it again
+    once the broker answers, so an upload accepted with 201 is imported all the same.
     """
-    from imports.tasks import import_job_process_task
+    from imports.tasks import import_job_process_task, import_job_sanitize_task
 
+    task = import_job_sanitize_task if job.status == ImportJob.Status.SANITIZING else import_job_process_task
     try:
-        import_job_process_task.delay(str(job.pk))
+        task.delay(str(job.pk))
     except Exception:
         logger.warning("could not queue import job %s; the watchdog will queue it again", job.pk, exc_info=True)
         return False
@@ -322,20 +302,25 @@ def import_job_cancel(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def _job_claim(*, job_id: uuid.UUID | str) -> bool:
-    """Take the job for this run: a pending one, or a running one whose worker is gone.
+def _job_claim(*, job_id: uuid.UUID | str, status: str = ImportJob.Status.PROCESSING) -> bool:
+    """Take the job for this run: one waiting for this step, or one in it whose worker is gone.
 
-    A running job whose heartbeat is fresh belongs to a live worker, so a duplicate or early
+    ``status`` is the step: sanitizing (waiting: never started) or processing (waiting:
+    pending). A job whose heartbeat is fresh belongs to a live worker, so a duplicate or early
     re-delivery of its task leaves it alone. Each claim counts as an attempt.
     """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
-    lost = Q(status=ImportJob.Status.PROCESSING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale))
+    if status == ImportJob.Status.SANITIZING:
+        takeable = Q(status=status) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale))
+    else:
+        lost = Q(status=status) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale))
+        takeable = Q(status=ImportJob.Status.PENDING) | lost
     return (
         ImportJob.objects.filter(pk=job_id)
-        .filter(Q(status=ImportJob.Status.PENDING) | lost)
+        .filter(takeable)
         .update(
-            status=ImportJob.Status.PROCESSING,
+            status=status,
             started_at=Coalesce(F("started_at"), now),
             heartbeat_at=now,
             attempts=F("attempts") + 1,
@@ -348,29 +333,105 @@ def _job_claim(*, job_id: uuid.UUID | str) -> bool:
 def _job_release(*, job_id: uuid.UUID | str) -> None:
     """Let the next run take a job this run could not finish (its task retries at once)."""
     try:
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PROCESSING).update(heartbeat_at=None)
+        ImportJob.objects.filter(
+            pk=job_id, status__in=[ImportJob.Status.SANITIZING, ImportJob.Status.PROCESSING]
+        ).update(heartbeat_at=None)
     except DatabaseError:
         logger.warning("import job %s: not released; the watchdog takes it over when it is stale", job_id)
 
 
+def _attempts_exhausted(job: ImportJob) -> bool:
+    if job.attempts <= settings.IMPORT_MAX_ATTEMPTS:
+        return False
+    import_job_fail(
+        job_id=job.pk,
+        reason="worker_lost",
+        message=f"The job's worker was lost {job.attempts - 1} times; it was not started again.",
+    )
+    job.refresh_from_db()
+    return True
+
+
+def import_job_sanitize(*, job_id: uuid.UUID | str, enqueue: bool = True) -> ImportJob:
+    """Write the final copy of a quarantined upload, then hand the job to processing.
+
+    The quarantined copy is deleted once the final one is stored; when the file cannot be
+    sanitized the job fails with the reason and the quarantined copy stays for inspection
+    (retention deletes it). Safe to run again: the final copy is simply written again.
+    """
+    claimed = _job_claim(job_id=job_id, status=ImportJob.Status.SANITIZING)
+    job = ImportJob.objects.get(pk=job_id)
+    if not claimed:
+        logger.info("import job %s is %s with a live worker or past sanitizing; nothing to do", job_id, job.status)
+        return job
+    if _attempts_exhausted(job):
+        return job
+    try:
+        with JobHeartbeat(job_id=job.pk, interval=settings.IMPORT_HEARTBEAT_SECONDS, status=job.status):
+            sanitized = job_sanitize_run(job=job)
+    except PipelineFailure as failure:
+        import_job_fail(job_id=job.pk, reason=failure.reason, message=failure.message)
+        job.refresh_from_db()
+        return job
+    except BaseException:
+        _job_release(job_id=job.pk)
+        raise
+    now = timezone.now()
+    with transaction.atomic():
+        moved = (
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.SANITIZING).update(
+                status=ImportJob.Status.PENDING,
+                final_key=sanitized.key,
+                final_size=sanitized.size,
+                sanitize_report=sanitized.report.as_dict(),
+                heartbeat_at=None,
+                attempts=0,
+                updated_at=now,
+            )
+            == 1
+        )
+        if moved and enqueue:
+            transaction.on_commit(lambda: import_job_enqueue(job=ImportJob.objects.get(pk=job.pk)))
+    job.refresh_from_db()
+    if moved:
+        _delete_quietly(area=QUARANTINE, key=job.quarantine_key)
+        logger.info("import job %s sanitized: %s", job.pk, sanitized.report.as_dict())
+    return job
+
+
+def _delete_quietly(*, area: Area, key: str) -> bool:
+    """Delete a stored file; a storage that fails is logged, and retention tries again later."""
+    try:
+        file_delete(area=area, key=key)
+    except Exception:
+        logger.warning("could not delete %s from %s; retention will try again", key, area, exc_info=True)
+        return False
+    return True
+
+
 def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResult], None] | None = None) -> ImportJob:
-    """Run a job to its end. Safe to call again for the same job: it resumes after its checkpoint."""
+    """Run a job to its end. Safe to call again for the same job: it resumes after its checkpoint.
+
+    A job still in quarantine is sanitized first, in this process (``import_csv --wait``,
+    ``ingest_feeds``, the tests).
+    """
+    in_quarantine = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.SANITIZING).exists()
+    if in_quarantine and import_job_sanitize(job_id=job_id, enqueue=False).status != ImportJob.Status.PENDING:
+        return ImportJob.objects.get(pk=job_id)
     claimed = _job_claim(job_id=job_id)
     job = ImportJob.objects.get(pk=job_id)
     if not claimed:
         logger.info("import job %s is %s with a live worker or finished; nothing to do", job_id, job.status)
         return job
     _notify_started(job.pk)
-    if job.attempts > settings.IMPORT_MAX_ATTEMPTS:
-        import_job_fail(
-            job_id=job.pk,
-            reason="worker_lost",
-            message=f"The job's worker was lost {job.attempts - 1} times; it was not started again.",
-        )
-        job.refresh_from_db()
+    if _attempts_exhausted(job):
         return job
     try:
         job_pipeline_run(job=job, on_batch=on_batch)
+        job.refresh_from_db()
+        if job.status == ImportJob.Status.PROCESSING:
+            cleaned = job_cleaned_write(job=job)
+            ImportJob.objects.filter(pk=job.pk).update(cleaned_key=cleaned)
     except JobStopped as stop:
         logger.info("import job %s stopped: %s", job_id, stop)
     except PipelineFailure as failure:
@@ -393,9 +454,11 @@ class WatchdogReport:
 def import_jobs_watchdog() -> WatchdogReport:
     """Find the jobs nobody is working on and put them back in the queue, or fail them.
 
-    - running, but the heartbeat is older than IMPORT_STALE_SECONDS: its worker is gone; queued
-      again to resume from the checkpoint, or failed (worker_lost) after IMPORT_MAX_ATTEMPTS;
-    - pending, never handed to the broker, or no longer in it: queued again.
+    - sanitizing or running, but the heartbeat is older than IMPORT_STALE_SECONDS: its worker is
+      gone; queued again (to sanitize again, or to resume from the checkpoint), or failed
+      (worker_lost) after IMPORT_MAX_ATTEMPTS;
+    - waiting (pending, or sanitizing not started), never handed to the broker, or no longer in
+      it: queued again.
     A job queued again is left alone for one more stale period, so a queue that is merely long
     does not fill up with copies.
     """
@@ -403,10 +466,11 @@ def import_jobs_watchdog() -> WatchdogReport:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     not_just_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
-    lost = ImportJob.objects.filter(status=ImportJob.Status.PROCESSING).filter(
-        (Q(heartbeat_at__isnull=True) & Q(updated_at__lt=stale)) | Q(heartbeat_at__lt=stale)
+    lost = ImportJob.objects.filter(
+        Q(status=ImportJob.Status.PROCESSING, heartbeat_at__isnull=True, updated_at__lt=stale)
+        | Q(status__in=[ImportJob.Status.SANITIZING, ImportJob.Status.PROCESSING], heartbeat_at__lt=stale)
     )
-    for job in lost.filter(not_just_queued).only("pk", "attempts"):
+    for job in lost.filter(not_just_queued).only("pk", "attempts", "status"):
         if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
             message = f"The job's worker was lost {job.attempts} times; it was not started again."
             if import_job_finish(job_id=job.pk, status=ImportJob.Status.FAILED, reason="worker_lost", message=message):
@@ -414,14 +478,130 @@ def import_jobs_watchdog() -> WatchdogReport:
         elif import_job_enqueue(job=job):
             report.requeued.append(str(job.pk))
 
-    waiting = now - timedelta(seconds=settings.IMPORT_PENDING_REQUEUE_SECONDS)
-    pending = ImportJob.objects.filter(status=ImportJob.Status.PENDING, created_at__lt=waiting).only("pk", "queued_at")
-    never_queued = list(pending.filter(queued_at__isnull=True))
+    waiting_since = now - timedelta(seconds=settings.IMPORT_PENDING_REQUEUE_SECONDS)
+    waiting = ImportJob.objects.filter(
+        Q(status=ImportJob.Status.PENDING) | Q(status=ImportJob.Status.SANITIZING, heartbeat_at__isnull=True),
+        created_at__lt=waiting_since,
+    ).only("pk", "queued_at", "status")
+    never_queued = list(waiting.filter(queued_at__isnull=True))
     held = broker_queued_job_ids()
-    lost_messages = [] if held is None else [j for j in pending.filter(queued_at__lt=waiting) if str(j.pk) not in held]
+    lost_messages = (
+        [] if held is None else [j for j in waiting.filter(queued_at__lt=waiting_since) if str(j.pk) not in held]
+    )
     for job in [*never_queued, *lost_messages]:
         if import_job_enqueue(job=job):
             report.requeued.append(str(job.pk))
     if report.requeued or report.failed:
         logger.warning("watchdog: queued again %s, failed %s", report.requeued, report.failed)
     return report
+
+
+# ---- Outputs and files ---------------------------------------------------------------------
+
+
+def _job_files_delete(*, job: ImportJob, reason: str) -> bool:
+    """Delete a finished job's files and row errors and mark it; False when the storage failed
+    (nothing is marked then, so the next try deletes what is left)."""
+    removed = all(
+        [
+            _delete_quietly(area=QUARANTINE, key=job.quarantine_key),
+            _delete_quietly(area=FILES, key=job.final_key),
+            _delete_quietly(area=FILES, key=job.cleaned_key),
+        ]
+    )
+    if not removed:
+        return False
+    with transaction.atomic():
+        ImportRowError.objects.filter(job=job).delete()
+        now = timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(
+            files_removed_at=Coalesce(F("files_removed_at"), now), files_removed_reason=reason, updated_at=now
+        )
+    logger.info("import job %s: files and row errors removed (%s)", job.pk, reason)
+    return True
+
+
+def import_job_files_remove(*, job: ImportJob, reason: str) -> ImportJob:
+    """Delete a finished job's files (quarantined upload, final copy, cleaned output) and its
+    row errors; the rows it loaded stay. The job remembers when, and why."""
+    if not job.is_final:
+        raise ApplicationError(
+            f"The job is {job.status}; cancel it first or wait for it to finish.",
+            code="job_not_final",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    if not _job_files_delete(job=job, reason=reason):
+        raise ApplicationError(
+            "The file storage did not answer; nothing was marked removed. Try again.",
+            code="storage_unavailable",
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_delete(*, job: ImportJob) -> ImportJob:
+    """DELETE /api/imports/<id>/: a finished job's files and row errors go; the job's record stays."""
+    return import_job_files_remove(job=job, reason="deleted")
+
+
+# Quarantined objects no job accounts for (an upload whose request died between storing and
+# saving its job) are deleted once they are this old, so an upload in flight is never touched.
+ORPHAN_AGE = timedelta(hours=1)
+
+
+@dataclass
+class RetentionReport:
+    jobs: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+
+
+def import_files_retention(*, now: datetime | None = None) -> RetentionReport:
+    """Delete the files of jobs finished more than IMPORT_FILE_RETENTION_DAYS ago, and orphaned
+    quarantine objects. Run by Celery beat; 0 days keeps files forever (orphans still go)."""
+    now = now or timezone.now()
+    report = RetentionReport()
+    days = settings.IMPORT_FILE_RETENTION_DAYS
+    if days:
+        expired = ImportJob.objects.filter(
+            status__in=ImportJob.FINAL_STATUSES,
+            finished_at__lt=now - timedelta(days=days),
+            files_removed_at__isnull=True,
+        ).order_by("finished_at")
+        for job in expired.iterator(chunk_size=200):
+            # A storage that fails leaves the job unmarked: the next run tries again.
+            if _job_files_delete(job=job, reason="retention"):
+                report.jobs.append(str(job.pk))
+    # Objects a job still needs: those of jobs in quarantine, and of jobs that failed there
+    # (kept for inspection until their own retention).
+    needed = set(
+        ImportJob.objects.filter(files_removed_at__isnull=True)
+        .filter(Q(status=ImportJob.Status.SANITIZING) | Q(status__in=ImportJob.FINAL_STATUSES, final_key=""))
+        .exclude(quarantine_key="")
+        .values_list("quarantine_key", flat=True)
+    )
+    for stored in area_files(area=QUARANTINE, prefix="quarantine"):
+        if stored.key in needed or stored.modified_at > now - ORPHAN_AGE:
+            continue
+        if _delete_quietly(area=QUARANTINE, key=stored.key):
+            report.orphans.append(stored.key)
+    if report.jobs or report.orphans:
+        logger.info("retention: files of %s jobs removed, %s orphaned uploads", len(report.jobs), len(report.orphans))
+    return report
+
+
+def cleaned_key_for(*, job: ImportJob) -> str:
+    return f"outputs/workspace-{job.workspace_id}/{job.pk}-cleaned.csv"
+
+
+def job_cleaned_write(*, job: ImportJob) -> str:
+    """Store the cleaned output: the rows this job created or updated, as stored (normalised), in
+    row order, with their row numbers. Written once when the job completes, so it keeps what
+    this import loaded even after later imports change the rows."""
+    dataset = dataset_get(job.dataset)
+    assert dataset is not None
+    key = cleaned_key_for(job=job)
+    with file_writer(area=FILES, key=key) as out:
+        for line in cleaned_csv_lines(dataset=dataset, job=job):
+            out.write(line.encode("utf-8"))
+    return key

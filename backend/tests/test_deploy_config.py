@@ -994,7 +994,13 @@ def test_the_worker_consumes_the_imports_queue_with_the_configured_concurrency(m
 def test_compose_stack_has_every_service_and_shares_uploads_between_web_and_worker():
     config = load_compose([REPO / COMPOSE_FILES[0]])
     services = config["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "notifier", "beat", "frontend"}
+    assert set(services) == {"postgres", "redis", "minio", "web", "worker", "notifier", "beat", "frontend"}
+    # Files go to the stack's MinIO, whose buckets exist before gunicorn starts.
+    assert services["minio"]["healthcheck"] and services["web"]["depends_on"]["minio"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert (environment["IMPORT_STORAGE"], environment["S3_ENDPOINT_URL"]) == ("s3", "http://minio:9000")
+    assert "storage_setup" in " ".join(services["web"]["command"])
     assert services["postgres"]["healthcheck"] and any("postgres-data" in v for v in services["postgres"]["volumes"])
     assert services["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert "migrate" in " ".join(services["web"]["command"])

@@ -59,7 +59,7 @@ def test_metrics_count_jobs_by_status_and_rows_by_outcome_at_scrape_time(setting
     assert response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
     assert sample(body, "intake_import_jobs", status="completed") == 1
-    assert sample(body, "intake_import_jobs", status="pending") == 1
+    assert sample(body, "intake_import_jobs", status="sanitizing") == 1
     assert sample(body, "intake_import_jobs", status="failed") == 0
     assert sample(body, "intake_import_rows_total", outcome="created") == 5
     assert sample(body, "intake_import_rows_total", outcome="failed") == 1

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-from imports.pipeline.reading import FileFormat, open_text, records_lines
+from imports.pipeline.reading import FileFormat, Opener, open_text, records_lines
 
 
-def records_count(*, path: Path | str, fmt: FileFormat) -> int:
+def records_count(*, opener: Opener, fmt: FileFormat) -> int:
     """Data records in the file: non-blank records after the header, unreadable ones included.
 
     It must agree exactly with what ``records_iter`` yields, or progress would not reach 100 %.
     """
     count = 0
-    with open_text(path, fmt.encoding) as f:
+    with open_text(opener, fmt.encoding) as f:
         reader = csv.reader(records_lines(f), **fmt.dialect)  # type: ignore[arg-type]
         while True:
             try:

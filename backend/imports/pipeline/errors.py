@@ -14,3 +14,12 @@ class InputRefused(Exception):
         self.code = code
         self.field = field
         self.details = details or [message]
+
+
+class PipelineFailure(Exception):
+    """The file as a whole cannot be processed; the job fails with this reason."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message

@@ -21,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 class JobHeartbeat:
-    def __init__(self, *, job_id: uuid.UUID, interval: float) -> None:
+    def __init__(self, *, job_id: uuid.UUID, interval: float, status: str = ImportJob.Status.PROCESSING) -> None:
         self.job_id = job_id
+        self.status = status
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
@@ -41,9 +42,7 @@ class JobHeartbeat:
         try:
             while not self._stop.wait(self.interval):
                 try:
-                    ImportJob.objects.filter(pk=self.job_id, status=ImportJob.Status.PROCESSING).update(
-                        heartbeat_at=timezone.now()
-                    )
+                    ImportJob.objects.filter(pk=self.job_id, status=self.status).update(heartbeat_at=timezone.now())
                 except DatabaseError:
                     # The batch loop meets the same outage and decides; a missed beat only
                     # brings the watchdog's takeover closer, which is what an outage deserves.

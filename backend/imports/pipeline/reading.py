@@ -1,6 +1,7 @@
 """Reading a CSV file: its encoding, its dialect, its header, and its records in order.
 
-Files are always streamed. Text is decoded with ``surrogateescape`` so one undecodable byte
+Files are always streamed, from an opener (a callable returning a fresh binary stream: a
+stored object, an upload), never from a path. Text is decoded with ``surrogateescape`` so one undecodable byte
 spoils only its own record (the validator turns it into a row error) instead of the whole file.
 """
 
@@ -10,10 +11,10 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
+from typing import IO, Any
 
 from imports.pipeline.errors import InputRefused
 
@@ -28,6 +29,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+# Opens the file again from its start, as a binary stream.
+Opener = Callable[[], IO[bytes]]
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,60 @@ class Header:
     names: list[str]
 
 
+@dataclass(frozen=True)
+class EncodingGuess:
+    name: str
+    # bom: a byte-order mark; declared: given with the upload; detected: from the bytes;
+    # default: nothing to go by (an empty sample), UTF-8.
+    source: str
+    # How sure the detection is, 0 to 1; None when the encoding was not guessed.
+    confidence: float | None = None
+
+
 def encoding_resolve(*, requested: str | None, head: bytes) -> str:
-    """The codec to read with: a byte-order mark wins, then the requested encoding, then UTF-8."""
+    """The codec to read with: a byte-order mark wins, then the requested encoding, then detection."""
+    return encoding_guess(requested=requested, head=head).name
+
+
+def encoding_guess(*, requested: str | None, head: bytes) -> EncodingGuess:
     for bom, name in _BOMS:
         if head.startswith(bom):
-            return name
-    name = (requested or "utf-8").strip() or "utf-8"
+            return EncodingGuess(name=name, source="bom", confidence=1.0)
+    if requested and requested.strip():
+        return EncodingGuess(name=_codec_check(requested.strip()), source="declared")
+    return _encoding_detect(head)
+
+
+def _encoding_detect(head: bytes) -> EncodingGuess:
+    """UTF-8 when the sample is UTF-8 (most files), else charset-normalizer's best guess."""
+    if not head:
+        return EncodingGuess(name="utf-8", source="default")
+    try:
+        # Not final: the sample may end inside a multi-byte character.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return EncodingGuess(name="utf-8", source="detected", confidence=1.0)
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(head))
+    if not matches:
+        return EncodingGuess(name="utf-8", source="detected", confidence=0.0)
+    least = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least + 0.01]
+    # Single-byte encodings often decode a sample equally well (é is é in cp1250 and cp1252);
+    # then the most common one for spreadsheet exports wins, and the guess says it is unsure.
+    best = min(tied, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
+    confidence = max(0.0, 1.0 - best.chaos) * (1.0 if len(tied) == 1 else 0.5)
+    return EncodingGuess(name=_codec_check(best.encoding), source="detected", confidence=round(confidence, 2))
+
+
+# charset-normalizer's names, most likely first for a CSV file that is not UTF-8.
+_PREFERRED = ["cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "iso8859_2", "mac_roman", "utf_16", "shift_jis"]
+
+
+def _codec_check(name: str) -> str:
     try:
         codec = codecs.lookup(name)
     except LookupError:
@@ -66,11 +119,27 @@ def encoding_resolve(*, requested: str | None, head: bytes) -> str:
     return codec.name
 
 
-def open_text(path: Path | str, encoding: str) -> io.TextIOWrapper:
-    return open(path, encoding=encoding, errors="surrogateescape", newline="", buffering=READ_BUFFER)
+def open_text(opener: Opener, encoding: str) -> io.TextIOWrapper:
+    stream = opener()
+    raw: Any = getattr(stream, "file", stream)  # a Django File wraps the real stream
+    buffered = io.BufferedReader(raw, buffer_size=READ_BUFFER)
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
 
 
-def _sample_text(head: bytes, encoding: str) -> str:
+def head_read(opener: Opener, size: int = SAMPLE_BYTES) -> bytes:
+    """The first ``size`` bytes (fewer for a shorter file)."""
+    with opener() as stream:
+        parts, left = [], size
+        while left > 0:
+            part = stream.read(left)
+            if not part:
+                break
+            parts.append(part)
+            left -= len(part)
+    return b"".join(parts)
+
+
+def sample_text(head: bytes, encoding: str) -> str:
     decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
     return decoder.decode(head, final=False)
 
@@ -102,11 +171,9 @@ def delimiter_sniff(sample: str) -> str:
     return best
 
 
-def format_detect(*, path: Path | str, requested_encoding: str | None, requested_delimiter: str | None) -> FileFormat:
-    with open(path, "rb") as f:
-        head = f.read(SAMPLE_BYTES)
+def format_detect(*, head: bytes, requested_encoding: str | None, requested_delimiter: str | None) -> FileFormat:
     encoding = encoding_resolve(requested=requested_encoding, head=head)
-    delimiter = requested_delimiter or delimiter_sniff(_sample_text(head, encoding))
+    delimiter = requested_delimiter or delimiter_sniff(sample_text(head, encoding))
     return FileFormat(encoding=encoding, delimiter=delimiter)
 
 
@@ -157,9 +224,9 @@ def record_limit() -> int:
     return csv.field_size_limit()
 
 
-def header_read(*, path: Path | str, fmt: FileFormat) -> Header | None:
+def header_read(*, opener: Opener, fmt: FileFormat) -> Header | None:
     """The first non-blank record, with its row number; None for a file with no records."""
-    with open_text(path, fmt.encoding) as f:
+    with open_text(opener, fmt.encoding) as f:
         lines = _BoundedLines(f, record_limit())
         reader = csv.reader(lines, **fmt.dialect)  # type: ignore[arg-type]
         for row_number, row in enumerate(reader, start=1):
@@ -178,7 +245,7 @@ class RecordReadError:
 
 
 def records_iter(
-    *, path: Path | str, fmt: FileFormat, header_row: int, after_row: int = 0
+    *, opener: Opener, fmt: FileFormat, header_row: int, after_row: int = 0
 ) -> Iterator[tuple[int, list[str] | RecordReadError]]:
     """Yield (row_number, fields) for every data record after ``after_row``.
 
@@ -186,7 +253,7 @@ def records_iter(
     blank lines take a row number but are not records.
     """
     start = max(header_row, after_row)
-    with open_text(path, fmt.encoding) as f:
+    with open_text(opener, fmt.encoding) as f:
         lines = _BoundedLines(f, record_limit())
         reader = csv.reader(lines, **fmt.dialect)  # type: ignore[arg-type]
         row_number = 0

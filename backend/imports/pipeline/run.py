@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -13,34 +12,26 @@ from django.db import DatabaseError
 
 from datasets.registry import BatchLoaded, dataset_get
 from imports.models import ImportJob
-from imports.pipeline.counting import records_count
-from imports.pipeline.errors import InputRefused
+from imports.pipeline.errors import InputRefused, PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import LoadTarget, PostgresCopyLoader, ValidRow, loader_for
 from imports.pipeline.mapping import columns_resolve
 from imports.pipeline.progress import batch_commit
 from imports.pipeline.reader_process import ChildReader, ReaderProcessDied, ReaderProcessFailure
-from imports.pipeline.reading import (
-    FileFormat,
-    RecordReadError,
-    field_size_limit,
-    header_read,
-    record_to_text,
-    records_iter,
-)
+from imports.pipeline.reading import FileFormat, RecordReadError, field_size_limit, record_to_text
 from imports.pipeline.results import RECORD, BatchResult, RejectedRow, RowOutcome
+from imports.pipeline.sources import CsvSource
 from imports.pipeline.validating import RowValidator
+from imports.storage import FILES, file_exists, file_opener
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["PipelineFailure", "final_format", "job_pipeline_run"]
 
-class PipelineFailure(Exception):
-    """The file as a whole cannot be processed; the job fails with this reason."""
 
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
+def final_format(delimiter: str) -> FileFormat:
+    """How the sanitized copy reads: UTF-8, with the delimiter the upload was read with."""
+    return FileFormat(encoding="utf-8", delimiter=delimiter)
 
 
 # A reader process that dies this many times in one run fails the job: something in the file or
@@ -79,14 +70,15 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
     dataset = dataset_get(job.dataset)
     if dataset is None:
         raise PipelineFailure("unknown_dataset", f"The dataset {job.dataset!r} no longer exists.")
-    path = Path(job.file.path)
-    if not path.is_file():
-        raise PipelineFailure("file_missing", "The uploaded file is no longer in storage.")
-    fmt = FileFormat(encoding=job.encoding, delimiter=job.delimiter)
+    if not job.final_key or not file_exists(area=FILES, key=job.final_key):
+        raise PipelineFailure("file_missing", "The sanitized copy of the file is no longer in storage.")
+    # The final copy: UTF-8 whatever the upload's encoding, with the upload's delimiter.
+    source = CsvSource(opener=file_opener(area=FILES, key=job.final_key), fmt=final_format(job.delimiter))
+    fmt = source.fmt
 
     with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
         try:
-            header = header_read(path=path, fmt=fmt)
+            header = source.header()
         except (UnicodeError, OSError) as exc:
             raise PipelineFailure("unreadable_file", f"The file cannot be read: {exc}") from exc
         if header is None:
@@ -105,7 +97,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
             dataset=dataset,
             resolution=resolution,
             headers=header.names,
-            encoding=fmt.encoding,
+            encoding=job.encoding,
             options=dataset.parse_options(timezone=job.timezone),
         )
         loader = loader_for(
@@ -153,7 +145,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
             keys: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
             result = BatchResult()
             size = 0
-            records = records_iter(path=path, fmt=fmt, header_row=header.row_number, after_row=checkpoint)
+            records = source.records(header_row=header.row_number, after_row=checkpoint)
             for row_number, fields in records:
                 result.last_row = row_number
                 size += 1
@@ -193,7 +185,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
 
         def total_count() -> None:
             if job.total_rows is None:
-                job.total_rows = records_count(path=path, fmt=fmt)
+                job.total_rows = source.count()
                 ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
 
         def heartbeat() -> JobHeartbeat:
@@ -208,9 +200,9 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 deaths = 0
                 while True:
                     try:
-                        with ChildReader(batches) as source, heartbeat():
+                        with ChildReader(batches) as child, heartbeat():
                             total_count()
-                            for batch in source:
+                            for batch in child:
                                 checkpoint = commit(batch)
                         break
                     except ReaderProcessDied as death:

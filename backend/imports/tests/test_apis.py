@@ -35,16 +35,16 @@ def assert_refused(response, status: int, field: str) -> dict:
     return body["error"]
 
 
-def test_upload_answers_201_with_a_pending_job_and_stores_the_file_under_a_generated_name(upload, workspace):
+def test_upload_answers_201_with_a_sanitizing_job_and_quarantines_the_file_under_a_generated_name(upload, workspace):
     response = upload(books_csv(3), name="../../etc/my books.csv")
     assert response.status_code == 201, response.content
     job = response.json()
-    assert job["status"] == "pending"
+    assert job["status"] == "sanitizing"
     assert job["filename"] == "my books.csv"
     assert job["dataset"] == "books"
     assert job["headers"] == ["title", "author", "isbn", "publication_year"]
-    stored = ImportJob.objects.get(pk=job["id"]).file.name
-    assert stored.startswith(f"imports/workspace-{workspace.pk}/")
+    stored = ImportJob.objects.get(pk=job["id"]).quarantine_key
+    assert stored.startswith(f"quarantine/workspace-{workspace.pk}/")
     assert "my books" not in stored
 
 
@@ -53,7 +53,7 @@ def test_upload_without_file_is_refused(client):
 
 
 def test_upload_with_a_wrong_extension_is_refused(upload):
-    error = assert_refused(upload(books_csv(1), name="books.xlsx"), 400, "file")
+    error = assert_refused(upload(books_csv(1), name="books.xls"), 400, "file")
     assert error["code"] == "invalid_extension"
 
 
@@ -76,8 +76,8 @@ def test_upload_with_an_unknown_encoding_is_refused(upload):
     assert_refused(upload(books_csv(1), encoding="klingon-8"), 400, "encoding")
 
 
-def test_upload_whose_header_does_not_decode_is_refused(upload):
-    assert_refused(upload("títle,author,isbn\n".encode("latin-1")), 400, "encoding")
+def test_upload_whose_header_does_not_decode_in_the_declared_encoding_is_refused(upload):
+    assert_refused(upload("títle,author,isbn\n".encode("latin-1"), encoding="utf-8"), 400, "encoding")
 
 
 def test_upload_missing_required_columns_lists_them_and_the_headers_found(upload):
@@ -235,7 +235,8 @@ def test_config_describes_limits_and_datasets(client, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1234
     body = client.get("/api/config/").json()
     assert body["max_upload_bytes"] == 1234
-    assert body["allowed_extensions"] == [".csv"]
+    assert body["allowed_extensions"] == [".csv", ".xlsx"]
+    assert body["inspect_max_bytes"] == settings.IMPORT_INSPECT_MAX_BYTES
     assert body["on_conflict_choices"] == ["error", "skip", "update"]
     books = next(d for d in body["datasets"] if d["name"] == "books")
     author = next(c for c in books["columns"] if c["name"] == "author")
@@ -297,7 +298,8 @@ def test_errors_csv_keeps_every_rejected_row_whole_even_with_newlines_and_long_f
         csv.field_size_limit(previous)
     assert [r[-2] for r in rows[1:]] == ["2", "3", "4", "5", "6"]
     assert rows[1][0] == "Two\nlines"
-    assert rows[2][0] == "Carriage\r\nreturn"
+    # Sanitizing normalised the CR LF inside the quoted field.
+    assert rows[2][0] == "Carriage\nreturn"
     assert rows[3][0] == long_title
     assert rows[4][:5] == ["Ragged\nrow", "Dee", isbn(4), "2002", "extra"]
     assert rows[5][:4] == ["Last", "Eve", isbn(5), "20x0"]

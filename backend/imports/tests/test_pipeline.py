@@ -12,7 +12,8 @@ from imports.models import ImportJob, ImportRowError
 from imports.pipeline.loading import LoadTarget, loader_for
 from imports.pipeline.progress import JobStopped, batch_commit
 from imports.pipeline.results import BatchResult
-from imports.services import import_job_cancel, import_job_process
+from imports.services import import_job_cancel, import_job_process, import_job_sanitize
+from imports.storage import FILES, QUARANTINE, file_delete
 from tests.csv_files import books_csv, isbn
 from tests.factories import BookFactory
 
@@ -24,6 +25,12 @@ def reader_mode(request, settings):
     """Every test runs with the file read in a child process (the default) and in one process."""
     settings.IMPORT_READER_PROCESS = request.param == "reader process"
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def storage(any_storage):
+    """... and with its files on the local filesystem and on the local S3 server."""
+    return any_storage
 
 
 def errors_by_row(job: ImportJob) -> dict[int, dict[str, list[str]]]:
@@ -117,19 +124,29 @@ def test_invalid_utf8_on_one_row_fails_that_row_and_the_rest_load(run_import):
         + b",2000\n"
         + f"Also fine,Cy,{isbn(3)},2001\n".encode()
     )
-    job = run_import(content)
+    job = run_import(content, encoding="utf-8")
     assert (job.created_rows, job.failed_rows) == (2, 1)
+    assert job.sanitize_report["undecodable_bytes"] == 1
     error = ImportRowError.objects.get(job=job)
     assert error.row_number == 3
     assert error.errors == {"__all__": ["column 'title' holds bytes that are not valid utf-8"]}
     assert error.raw_data.startswith("Caf\ufffd broken,Bob,")
 
 
-def test_nul_character_fails_only_its_row(run_import):
-    content = f"title,author,isbn,publication_year\nNul\x00here,Ann,{isbn(1)},1999\nOk,Bob,{isbn(2)},\n".encode()
+def test_an_undeclared_windows_1252_file_is_detected_and_loads(run_import):
+    content = f"title,author,isbn,publication_year\nCafé crème,Zoé,{isbn(1)},1999\nNaïve,Ann,{isbn(2)},\n"
+    job = run_import(content.encode("cp1252"))
+    assert job.encoding in {"cp1252", "latin-1", "iso8859-15"}
+    assert (job.created_rows, job.failed_rows) == (2, 0)
+    assert sorted(Book.objects.values_list("title", flat=True)) == ["Café crème", "Naïve"]
+
+
+def test_nul_and_control_characters_are_removed_by_sanitizing_and_counted(run_import):
+    content = f"title,author,isbn,publication_year\nNul\x00here\x07,Ann,{isbn(1)},1999\nOk,Bob,{isbn(2)},\n".encode()
     job = run_import(content)
-    assert (job.created_rows, job.failed_rows) == (1, 1)
-    assert errors_by_row(job)[2] == {"__all__": ["column 'title' contains a NUL character"]}
+    assert (job.created_rows, job.failed_rows) == (2, 0)
+    assert Book.objects.get(isbn=isbn(1)).title == "Nulhere"
+    assert (job.sanitize_report["nul_removed"], job.sanitize_report["control_characters_removed"]) == (1, 1)
 
 
 def test_field_over_the_size_limit_is_a_row_error(run_import, settings):
@@ -295,9 +312,18 @@ def test_failed_rows_are_all_counted_but_only_the_first_are_stored(run_import, s
     assert list(ImportRowError.objects.filter(job=job).values_list("row_number", flat=True)) == [2, 3]
 
 
-def test_a_file_deleted_from_storage_fails_the_job_with_a_reason(make_job):
+def test_an_upload_deleted_from_quarantine_fails_the_job_with_a_reason(make_job):
     job = make_job(books_csv(1))
-    job.file.delete(save=False)
+    file_delete(area=QUARANTINE, key=job.quarantine_key)
+    job = import_job_process(job_id=job.pk)
+    assert (job.status, job.failure_reason) == (ImportJob.Status.FAILED, "file_missing")
+    assert job.error_message
+
+
+def test_a_final_copy_deleted_from_storage_fails_the_job_with_a_reason(make_job):
+    job = make_job(books_csv(1))
+    job = import_job_sanitize(job_id=job.pk, enqueue=False)
+    file_delete(area=FILES, key=job.final_key)
     job = import_job_process(job_id=job.pk)
     assert (job.status, job.failure_reason) == (ImportJob.Status.FAILED, "file_missing")
     assert job.error_message

@@ -116,7 +116,7 @@ def test_a_file_queued_on_rabbitmq_is_imported_by_a_worker(
     match = re.search(r"Job (\S+) created", queued.stdout)
     assert match, queued.stdout
     job = ImportJob.objects.get(pk=match.group(1))
-    assert job.status == ImportJob.Status.PENDING
+    assert job.status == ImportJob.Status.SANITIZING
     assert "Queued" in queued.stdout
 
     log_path = tmp_path / "worker.log"

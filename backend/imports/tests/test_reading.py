@@ -56,10 +56,11 @@ def test_reading_a_file_of_one_huge_line_keeps_memory_flat(tmp_path):
         from imports.pipeline.counting import records_count
         from imports.pipeline.reading import FileFormat, field_size_limit, header_read, records_iter
         fmt = FileFormat(encoding="utf-8", delimiter=",")
+        opener = lambda: open({str(huge)!r}, "rb")
         with field_size_limit(131072):
-            header = header_read(path={str(huge)!r}, fmt=fmt)
-            records = list(records_iter(path={str(huge)!r}, fmt=fmt, header_row=header.row_number))
-            count = records_count(path={str(huge)!r}, fmt=fmt)
+            header = header_read(opener=opener, fmt=fmt)
+            records = list(records_iter(opener=opener, fmt=fmt, header_row=header.row_number))
+            count = records_count(opener=opener, fmt=fmt)
         # VmHWM, not ru_maxrss: the latter keeps the parent's peak across exec.
         peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
         print(len(records), count, type(records[0][1]).__name__, peak)

@@ -105,7 +105,7 @@ def test_a_pending_job_that_never_reached_the_broker_is_queued(make_job, setting
     # never queued.
     settings.IMPORT_PENDING_REQUEUE_SECONDS = 0
     job = make_job(books_csv(50))
-    assert (job.status, job.queued_at) == ("pending", None)
+    assert (job.status, job.queued_at) == ("sanitizing", None)
     assert import_jobs_watchdog().requeued == [str(job.pk)]
     assert wait_final(job.pk).created_rows == 50
 

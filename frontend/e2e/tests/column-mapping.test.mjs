@@ -49,7 +49,7 @@ describe('map a missing required column in the page', () => {
   });
 
   step('refuses a file that is not a .csv', async () => {
-    await page.getByRole('heading', { name: 'Import a CSV file', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Import a file', exact: true }).waitFor();
     await page.getByLabel('Dataset', { exact: true }).selectOption('books');
     await page.getByLabel('CSV file', { exact: true }).setInputFiles({
       name: 'books.txt',

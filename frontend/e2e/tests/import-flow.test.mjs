@@ -141,14 +141,14 @@ describe('import a file with good and bad rows', () => {
   step('3. imports the file and shows the counters and the rejected rows', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Import', exact: true }).click();
     await waitForPath(page, /^\/import$/);
-    await page.getByRole('heading', { name: 'Import a CSV file', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Import a file', exact: true }).waitFor();
     await page.getByLabel('Dataset', { exact: true }).selectOption('books');
     await page.getByRole('link', { name: 'Download template CSV', exact: true }).waitFor();
     await session.shot('import-form');
 
     // The drop zone is a real button: it takes the focus and Enter opens the file picker.
     // (The file-chooser listener goes first: the browser starts intercepting pickers a moment later.)
-    const dropZone = page.getByRole('button', { name: 'Choose a CSV file', exact: true });
+    const dropZone = page.getByRole('button', { name: 'Choose a file', exact: true });
     const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
     await dropZone.focus();
     assert.ok(await dropZone.evaluate((el) => el === document.activeElement), 'the drop zone takes the focus');

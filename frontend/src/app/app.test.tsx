@@ -79,7 +79,7 @@ describe('the app', () => {
     await user.clear(confirm);
     await user.type(confirm, 'a long password');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
-    expect(await screen.findByRole('heading', { name: 'Import a CSV file' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Import a file' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/import');
     const nav = screen.getByRole('navigation');
     for (const name of ['Import', 'History', 'Cards', 'Data', 'API keys']) {

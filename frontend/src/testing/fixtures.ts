@@ -2,7 +2,8 @@ import type { CardEvent, CardStatus, ColumnSpec, Dataset, ImportConfig, ImportJo
 
 export const booksConfig: ImportConfig = {
   max_upload_bytes: 1000,
-  allowed_extensions: ['.csv'],
+  inspect_max_bytes: 500,
+  allowed_extensions: ['.csv', '.xlsx'],
   on_conflict_choices: ['error', 'skip', 'update'],
   datasets: [
     {
@@ -63,6 +64,14 @@ export function jobFixture(overrides: Partial<ImportJobDetail> = {}): ImportJobD
     timezone: '',
     sha256: '',
     duplicate_of: null,
+    format: 'csv',
+    sheet: '',
+    final_size: null,
+    sanitize_report: null,
+    files_removed_at: null,
+    files_removed_reason: '',
+    cleaned_url: null,
+    errors_csv_url: `/api/imports/${JOB_ID}/errors.csv`,
     total_rows: null,
     processed_rows: 0,
     created_rows: 0,

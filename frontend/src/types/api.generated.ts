@@ -313,7 +313,8 @@ export interface paths {
         get: operations["imports_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** @description Removes a finished job's files (upload, sanitized copy, cleaned output) and its row errors; the rows it loaded stay, and so does the job, which then says when its files were removed. */
+        delete: operations["imports_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -329,6 +330,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["imports_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{job_id}/cleaned.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The rows the completed job loaded, as stored (normalised values: ISBN-13, E.164, UTC times), with their row numbers; every field quoted. 409 before completion, 410 once the files were removed. */
+        get: operations["imports_cleaned_csv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -361,6 +379,23 @@ export interface paths {
         get: operations["imports_errors_csv"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/inspect/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What the server reads in a file (or its first part) before it is uploaded. */
+        post: operations["imports_inspect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -616,6 +651,13 @@ export interface components {
             count: number;
             results: components["schemas"]["CardStatus"][];
         };
+        /**
+         * @description * `mapping` - mapping
+         *     * `name` - name
+         *     * `alias` - alias
+         * @enum {string}
+         */
+        ColumnMatchedByEnum: "mapping" | "name" | "alias";
         ColumnOutput: {
             name: string;
             label: string;
@@ -651,6 +693,14 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description * `bom` - bom
+         *     * `declared` - declared
+         *     * `detected` - detected
+         *     * `default` - default
+         * @enum {string}
+         */
+        EncodingSourceEnum: "bom" | "declared" | "detected" | "default";
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -716,6 +766,8 @@ export interface components {
         };
         ImportConfig: {
             max_upload_bytes: number;
+            /** @description The most POST /api/imports/inspect/ reads. */
+            inspect_max_bytes: number;
             allowed_extensions: string[];
             on_conflict_choices: string[];
             datasets: components["schemas"]["DatasetOutput"][];
@@ -727,6 +779,50 @@ export interface components {
          * @enum {string}
          */
         ImportEmailsEnum: "all" | "failures" | "off";
+        /**
+         * @description * `csv` - CSV
+         *     * `xlsx` - Excel workbook
+         * @enum {string}
+         */
+        ImportFormatEnum: "csv" | "xlsx";
+        ImportInspectInputRequest: {
+            /**
+             * Format: binary
+             * @description The file, or for CSV its first part (64 KiB is plenty). An .xlsx file is read whole, up to IMPORT_INSPECT_MAX_BYTES.
+             */
+            file: string;
+            /** @description Resolve the header against this dataset. */
+            dataset?: string;
+            /** @description JSON object: dataset column -> header in the file. */
+            column_mapping?: string;
+            delimiter?: string;
+            encoding?: string;
+            sheet?: string;
+            /**
+             * @description The file is only the first part: its last record may be cut.
+             * @default false
+             */
+            partial: boolean;
+            /** @default 10 */
+            rows: number;
+        };
+        ImportInspection: {
+            format: components["schemas"]["ImportFormatEnum"];
+            /** @description CSV only; null for a workbook. */
+            encoding: components["schemas"]["InspectEncoding"] | null;
+            /** @description CSV only. */
+            delimiter: string | null;
+            /** @description The worksheet read (xlsx). */
+            sheet: string;
+            /** @description Every worksheet (xlsx). */
+            sheets: string[];
+            header: components["schemas"]["InspectHeader"];
+            /** @description Null when no dataset was given. */
+            resolution: components["schemas"]["InspectResolution"] | null;
+            /** @description The first records after the header. */
+            rows: components["schemas"]["InspectRow"][];
+            partial: boolean;
+        };
         ImportJobCreateInputRequest: {
             /** Format: binary */
             file: string;
@@ -745,6 +841,8 @@ export interface components {
             on_conflict?: components["schemas"]["OnConflictEnum"];
             /** @description IANA zone of date-times written without one (e.g. Asia/Dubai); defaults to the dataset's. */
             timezone?: string;
+            /** @description The worksheet of an .xlsx file to import; defaults to the first. */
+            sheet?: string;
         };
         ImportJobDetailOutput: {
             /** Format: uuid */
@@ -765,6 +863,22 @@ export interface components {
              * @description An earlier job of this workspace that imported the same file into the same dataset.
              */
             duplicate_of: string | null;
+            format: components["schemas"]["ImportFormatEnum"];
+            sheet?: string;
+            /** Format: int64 */
+            final_size?: number | null;
+            sanitize_report: components["schemas"]["SanitizeReportOutput"] | null;
+            /**
+             * Format: date-time
+             * @description When the job's files and row errors were removed (DELETE or retention).
+             */
+            files_removed_at: string | null;
+            /** @description deleted, retention, or empty. */
+            files_removed_reason: string;
+            /** @description The cleaned output (completed jobs whose files are kept); null otherwise. */
+            readonly cleaned_url: string | null;
+            /** @description The rejected rows as CSV; null once removed. */
+            readonly errors_csv_url: string | null;
             /** Format: int64 */
             total_rows?: number | null;
             /** Format: int64 */
@@ -822,6 +936,22 @@ export interface components {
              * @description An earlier job of this workspace that imported the same file into the same dataset.
              */
             duplicate_of: string | null;
+            format: components["schemas"]["ImportFormatEnum"];
+            sheet?: string;
+            /** Format: int64 */
+            final_size?: number | null;
+            sanitize_report: components["schemas"]["SanitizeReportOutput"] | null;
+            /**
+             * Format: date-time
+             * @description When the job's files and row errors were removed (DELETE or retention).
+             */
+            files_removed_at: string | null;
+            /** @description deleted, retention, or empty. */
+            files_removed_reason: string;
+            /** @description The cleaned output (completed jobs whose files are kept); null otherwise. */
+            readonly cleaned_url: string | null;
+            /** @description The rejected rows as CSV; null once removed. */
+            readonly errors_csv_url: string | null;
             /** Format: int64 */
             total_rows?: number | null;
             /** Format: int64 */
@@ -858,6 +988,42 @@ export interface components {
             started_at?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
+        };
+        InspectColumnMatch: {
+            column: string;
+            header: string;
+            /** @description Position of the header, from 0. */
+            index: number;
+            required: boolean;
+            matched_by: components["schemas"]["ColumnMatchedByEnum"];
+        };
+        InspectEncoding: {
+            name: string;
+            source: components["schemas"]["EncodingSourceEnum"];
+            /**
+             * Format: double
+             * @description 0 to 1 when detected; null when not guessed.
+             */
+            confidence: number | null;
+        };
+        InspectHeader: {
+            row_number: number;
+            names: string[];
+        };
+        InspectResolution: {
+            dataset: string;
+            /** @description Which header feeds which column. */
+            columns: components["schemas"]["InspectColumnMatch"][];
+            /** @description Required columns no header feeds. */
+            missing: string[];
+            /** @description Headers no column reads. */
+            ignored: string[];
+        };
+        InspectRow: {
+            row_number: number;
+            fields: string[];
+            /** @description Why the record cannot be read, if it cannot. */
+            error: string;
         };
         LiveTicket: {
             ticket: string;
@@ -973,6 +1139,22 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        SanitizeReportOutput: {
+            /** @description The encoding the upload was decoded from (xlsx: a workbook). */
+            source_encoding: string;
+            bom_removed: boolean;
+            nul_removed: number;
+            control_characters_removed: number;
+            /** @description CR LF and lone CR turned into LF. */
+            line_endings_normalised: number;
+            header_names_trimmed: number;
+            /** @description Lines over IMPORT_MAX_FIELD_CHARS, cut; each is a row error. */
+            lines_cut: number;
+            /** @description Kept as they were; their rows are rejected. */
+            undecodable_bytes: number;
+            bytes_read: number;
+            bytes_written: number;
+        };
         StartedBy: {
             /**
              * @description user, api_key, command_line or feed; empty for jobs from before this was recorded.
@@ -990,13 +1172,14 @@ export interface components {
         };
         /**
          * @description * `pending` - Pending
+         *     * `sanitizing` - Sanitizing
          *     * `processing` - Processing
          *     * `completed` - Completed
          *     * `failed` - Failed
          *     * `cancelled` - Cancelled
          * @enum {string}
          */
-        StatusEnum: "pending" | "processing" | "completed" | "failed" | "cancelled";
+        StatusEnum: "pending" | "sanitizing" | "processing" | "completed" | "failed" | "cancelled";
         TokenPairOutput: {
             access: string;
             refresh: string;
@@ -2201,12 +2384,13 @@ export interface operations {
                  * @description Empty: every status.
                  *
                  *     * `pending` - Pending
+                 *     * `sanitizing` - Sanitizing
                  *     * `processing` - Processing
                  *     * `completed` - Completed
                  *     * `failed` - Failed
                  *     * `cancelled` - Cancelled
                  */
-                status?: "pending" | "processing" | "completed" | "failed" | "cancelled" | "";
+                status?: "pending" | "sanitizing" | "processing" | "completed" | "failed" | "cancelled" | "";
             };
             header?: never;
             path?: never;
@@ -2397,6 +2581,63 @@ export interface operations {
             };
         };
     };
+    imports_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDetailOutput"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     imports_cancel: {
         parameters: {
             query?: never;
@@ -2436,6 +2677,80 @@ export interface operations {
             };
             /** @description Conflict with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    imports_cleaned_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2555,6 +2870,82 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    imports_inspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportInspectInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportInspection"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The upload is larger than the limit. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

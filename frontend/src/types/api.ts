@@ -15,6 +15,9 @@ export type DatasetRecord = Schemas['DatasetRecord'];
 export type ImportConfig = Schemas['ImportConfig'];
 export type ImportJob = Schemas['ImportJobOutput'];
 export type ImportJobDetail = Schemas['ImportJobDetailOutput'];
+export type ImportInspection = Schemas['ImportInspection'];
+export type InspectColumnMatch = Schemas['InspectColumnMatch'];
+export type SanitizeReport = Schemas['SanitizeReportOutput'];
 export type ImportStatus = Schemas['StatusEnum'];
 export type OnConflict = Schemas['OnConflictEnum'];
 export type Me = Schemas['Me'];
@@ -36,7 +39,14 @@ export type LiveTicket = Schemas['LiveTicket'];
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'failed', 'cancelled'];
-export const ALL_STATUSES: readonly ImportStatus[] = ['pending', 'processing', 'completed', 'failed', 'cancelled'];
+export const ALL_STATUSES: readonly ImportStatus[] = [
+  'pending',
+  'sanitizing',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+];
 
 export function isFinalStatus(status: ImportStatus): boolean {
   return FINAL_STATUSES.includes(status);

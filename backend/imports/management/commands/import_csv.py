@@ -17,7 +17,7 @@ from imports.services import import_job_create, import_job_process
 
 
 class Command(BaseCommand):
-    help = "Import a CSV file through the same pipeline as the API."
+    help = "Import a CSV file or an Excel workbook (.xlsx) through the same pipeline as the API."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--on-conflict", choices=ImportJob.OnConflict.values, default="error")
         parser.add_argument("--delimiter")
         parser.add_argument("--encoding")
+        parser.add_argument("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+        parser.add_argument("--timezone", help="IANA zone of date-times written without one.")
         parser.add_argument("--column-mapping", help='JSON object, e.g. \'{"author": "Writer"}\'')
         parser.add_argument(
             "--wait",
@@ -49,6 +51,8 @@ class Command(BaseCommand):
                     encoding=options["encoding"],
                     on_conflict=options["on_conflict"],
                     started_by=StartedBy.command_line(),
+                    sheet=options["sheet"],
+                    timezone=options["timezone"],
                     enqueue=not options["wait"],
                 )
         except ApplicationError as error:

@@ -12,7 +12,7 @@ export function ImportRoute() {
     <div className="page">
       <header className="page-header">
         <div>
-          <h1>Import a CSV file</h1>
+          <h1>Import a file</h1>
           <p className="muted">
             Pick a dataset, choose a file and check how its columns match before anything is sent.
           </p>

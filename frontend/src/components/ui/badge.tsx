@@ -10,6 +10,7 @@ export function Badge({ tone = 'neutral', className, ...rest }: HTMLAttributes<H
 
 const STATUS_TONES: Record<ImportStatus, BadgeTone> = {
   pending: 'neutral',
+  sanitizing: 'info',
   processing: 'info',
   completed: 'success',
   failed: 'danger',

@@ -10,6 +10,8 @@ export type CreateImportInput = {
   columnMapping: Record<string, string>;
   /** IANA zone of the file's date-times written without one; the dataset's own when left out. */
   timezone?: string;
+  /** The worksheet of an .xlsx file; the first when left out. */
+  sheet?: string;
 };
 
 export type UploadProgress = { loaded: number; total: number };
@@ -24,6 +26,7 @@ function formFor(input: CreateImportInput): FormData {
     form.append('column_mapping', JSON.stringify(input.columnMapping));
   }
   if (input.timezone) form.append('timezone', input.timezone);
+  if (input.sheet) form.append('sheet', input.sheet);
   form.append('file', input.file, input.file.name);
   return form;
 }

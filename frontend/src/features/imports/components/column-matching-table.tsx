@@ -1,4 +1,4 @@
-import type { ColumnMatch } from '../lib/match-columns';
+import type { ColumnMatch } from '../lib/resolution';
 
 export type ColumnMatchingTableProps = {
   matches: ColumnMatch[];

@@ -8,7 +8,7 @@ export type DropZoneProps = {
 };
 
 /**
- * The drop zone is a real button named "Choose a CSV file": click, Enter or Space opens the
+ * The drop zone is a real button named "Choose a file": click, Enter or Space opens the
  * picker, and a file dropped on it is taken too. The input behind it is labelled "CSV file".
  */
 export function DropZone({ onFile, accept, disabled = false, hint }: DropZoneProps) {
@@ -30,7 +30,7 @@ export function DropZone({ onFile, accept, disabled = false, hint }: DropZonePro
       <button
         type="button"
         className={`dropzone${over ? ' dropzone-over' : ''}`}
-        aria-label="Choose a CSV file"
+        aria-label="Choose a file"
         aria-describedby={hintId}
         disabled={disabled}
         onClick={() => input.current?.click()}
@@ -55,7 +55,7 @@ export function DropZone({ onFile, accept, disabled = false, hint }: DropZonePro
             strokeLinejoin="round"
           />
         </svg>
-        <span className="dropzone-title">Choose a CSV file</span>
+        <span className="dropzone-title">Choose a file</span>
         <span className="dropzone-sub">or drop it here</span>
       </button>
       <p className="field-hint" id={hintId}>

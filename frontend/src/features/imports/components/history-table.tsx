@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 
-import { ErrorState } from '@/components/errors/error-state';
+import { ErrorState, describeError } from '@/components/errors/error-state';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { StatusBadge } from '@/components/ui/badge';
 import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
@@ -9,8 +11,9 @@ import { EmptyRow, Num, Table } from '@/components/ui/table';
 import { jobPath, paths } from '@/config/paths';
 import { LiveIndicator } from '@/features/live/components/live-updates';
 import { formatCount, formatDateTime, formatStartedBy } from '@/lib/format';
-import { ALL_STATUSES, type ImportStatus } from '@/types/api';
+import { ALL_STATUSES, type ImportJob, type ImportStatus, isFinalStatus } from '@/types/api';
 
+import { deleteImportFiles } from '../api/delete-import-files';
 import { useImports } from '../api/list-imports';
 
 const PAGE_SIZE = 50;
@@ -19,6 +22,26 @@ export function HistoryTable() {
   const [status, setStatus] = useState<ImportStatus | ''>('');
   const [page, setPage] = useState(1);
   const { data, error, mutate, isLoading } = useImports({ status, page });
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
+
+  const onDelete = async (job: ImportJob) => {
+    const question =
+      `Delete the files of “${job.filename}”? The uploaded file, its cleaned copy and its rejected rows are ` +
+      'removed for good; the rows it loaded stay stored.';
+    if (!window.confirm(question)) return;
+    setDeleting(job.id);
+    setDeleteError(null);
+    try {
+      await deleteImportFiles(job.id);
+      await mutate();
+    } catch (err) {
+      setDeleteError(err);
+    } finally {
+      setDeleting(null);
+    }
+  };
+  const deleteMessage = deleteError ? describeError(deleteError) : null;
 
   return (
     <div className="stack">
@@ -47,6 +70,11 @@ export function HistoryTable() {
         </Link>
       </div>
       {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
+      {deleteMessage ? (
+        <Alert tone="danger" title={deleteMessage.title}>
+          {deleteMessage.detail || null}
+        </Alert>
+      ) : null}
       {!data && isLoading ? <Loading label="Loading the imports…" /> : null}
       {data ? (
         <>
@@ -70,6 +98,7 @@ export function HistoryTable() {
                   Failed
                 </th>
                 <th scope="col">Started</th>
+                <th scope="col">Files</th>
               </tr>
             </thead>
             <tbody>
@@ -95,6 +124,22 @@ export function HistoryTable() {
                     <Num className={job.failed_rows ? 'num text-danger' : 'num'}>{formatCount(job.failed_rows ?? 0)}</Num>
                     <td>
                       <time dateTime={job.created_at}>{formatDateTime(job.created_at)}</time>
+                    </td>
+                    <td>
+                      {job.files_removed_at ? (
+                        <span className="muted small">{job.files_removed_reason === 'deleted' ? 'deleted' : 'expired'}</span>
+                      ) : isFinalStatus(job.status) ? (
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          busy={deleting === job.id}
+                          disabled={deleting !== null}
+                          onClick={() => void onDelete(job)}
+                          aria-label={`Delete the files of ${job.filename}`}
+                        >
+                          Delete
+                        </Button>
+                      ) : null}
                     </td>
                   </tr>
                 ))

@@ -286,4 +286,71 @@ describe('JobView', () => {
     renderJob();
     expect(await screen.findByRole('alert')).toHaveTextContent('Cannot reach the server');
   });
+
+  it('sanitizing: the file is being checked before the import', async () => {
+    serveJob(jobFixture({ status: 'sanitizing' }));
+    renderJob();
+    expect(await screen.findByRole('heading', { name: 'Checking the file' })).toBeInTheDocument();
+    expect(screen.getByTestId('job-status')).toHaveTextContent(/^sanitizing$/);
+    expect(screen.getByRole('button', { name: 'Cancel import' })).toBeEnabled();
+  });
+
+  it('completed: what cleaning changed, and the cleaned file to download', async () => {
+    serveJob(
+      jobFixture({
+        status: 'completed',
+        final_size: 1900,
+        cleaned_url: `/api/imports/${JOB_ID}/cleaned.csv`,
+        sanitize_report: {
+          source_encoding: 'cp1252',
+          bom_removed: false,
+          nul_removed: 2,
+          control_characters_removed: 0,
+          line_endings_normalised: 40,
+          header_names_trimmed: 1,
+          lines_cut: 0,
+          undecodable_bytes: 0,
+          bytes_read: 2048,
+          bytes_written: 1900,
+        },
+      }),
+    );
+    let downloaded = false;
+    server.use(
+      http.get(`/api/imports/${JOB_ID}/cleaned.csv`, () => {
+        downloaded = true;
+        return new HttpResponse('row_number,title\r\n', { headers: { 'Content-Type': 'text/csv' } });
+      }),
+    );
+    const createObjectURL = vi.fn(() => 'blob:cleaned');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const user = userEvent.setup();
+    renderJob();
+    const changes = await screen.findByRole('list', { name: 'What cleaning changed' });
+    expect(changes).toHaveTextContent('2 NUL characters removed');
+    expect(changes).toHaveTextContent('40 line endings turned into LF');
+    expect(changes).toHaveTextContent('1 header names trimmed');
+    expect(screen.getByText(/Read as cp1252/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Download cleaned.csv' }));
+    await waitFor(() => expect(downloaded).toBe(true));
+  });
+
+  it('files removed: says when, and offers no download', async () => {
+    serveJob(
+      jobFixture({
+        status: 'completed',
+        failed_rows: 3,
+        stored_errors: 3,
+        files_removed_at: '2026-12-27T08:00:00Z',
+        files_removed_reason: 'retention',
+        cleaned_url: null,
+        errors_csv_url: null,
+      }),
+    );
+    renderJob();
+    expect(await screen.findByText(/removed by the retention policy/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Download cleaned.csv' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Download errors.csv' })).toBeNull();
+    expect(screen.getByText(/their details were removed with the files/)).toBeInTheDocument();
+  });
 });

@@ -11,10 +11,10 @@ import { paths } from '@/config/paths';
 import { LiveIndicator } from '@/features/live/components/live-updates';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes, formatDateTime, formatDuration, formatRate, formatStartedBy } from '@/lib/format';
-import { type ImportJobDetail, isFinalStatus } from '@/types/api';
+import { type ImportJobDetail, isFinalStatus, type SanitizeReport } from '@/types/api';
 
 import { cancelImport } from '../api/cancel-import';
-import { downloadErrorsCsv } from '../api/download-errors-csv';
+import { downloadCleanedCsv, downloadErrorsCsv } from '../api/download-errors-csv';
 import { useImportJob } from '../api/get-import';
 import { RejectedRows } from './rejected-rows-table';
 
@@ -84,20 +84,25 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
     }
   };
 
-  const onDownload = async () => {
+  const onDownload = async (download: (id: string) => Promise<void> = downloadErrorsCsv) => {
     setDownloading(true);
     setActionError(null);
     try {
-      await downloadErrorsCsv(job.id);
+      await download(job.id);
     } catch (err) {
       setActionError(err);
+      // A 410 means the files were removed meanwhile: show the job as it is now.
+      if (err instanceof ApiError && err.status === 410) void mutate();
     } finally {
       setDownloading(false);
     }
   };
 
   const actionMessage = actionError ? describeError(actionError) : null;
-  const hasErrors = (job.failed_rows ?? 0) > 0 || (job.stored_errors ?? 0) > 0;
+  const filesRemoved = Boolean(job.files_removed_at);
+  const hasErrors = !filesRemoved && ((job.failed_rows ?? 0) > 0 || (job.stored_errors ?? 0) > 0);
+  const waitingTitle =
+    job.status === 'pending' ? 'Waiting for a worker' : job.status === 'sanitizing' ? 'Checking the file' : 'Importing';
 
   return (
     <article className="job stack">
@@ -155,11 +160,11 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
 
       <section className="card" aria-labelledby="progress-title">
         <h2 id="progress-title" className="card-title">
-          {running ? (job.status === 'pending' ? 'Waiting for a worker' : 'Importing') : 'Summary'}
+          {running ? waitingTitle : 'Summary'}
         </h2>
         <ProgressBar
           label="Import progress"
-          value={job.status === 'pending' && !(job.processed_rows ?? 0) ? 0 : percent}
+          value={(job.status === 'pending' || job.status === 'sanitizing') && !(job.processed_rows ?? 0) ? 0 : percent}
           tone={progressTone(job)}
           valueText={`${Math.round(percent)}%`}
         />
@@ -211,13 +216,15 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
         ) : null}
       </section>
 
+      <FileSection job={job} busy={downloading} onDownloadCleaned={() => void onDownload(downloadCleanedCsv)} />
+
       <section className="card" aria-labelledby="rejected-title">
         <div className="card-head">
           <h2 id="rejected-title" className="card-title">
             Rejected rows
           </h2>
           {hasErrors ? (
-            <Button variant="secondary" size="sm" busy={downloading} disabled={downloading} onClick={onDownload}>
+            <Button variant="secondary" size="sm" busy={downloading} disabled={downloading} onClick={() => void onDownload()}>
               Download errors.csv
             </Button>
           ) : null}
@@ -231,10 +238,70 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
             ) : null}
             <RejectedRows jobId={job.id} version={`${job.status}:${(job.stored_errors ?? 0)}`} />
           </>
+        ) : filesRemoved && (job.failed_rows ?? 0) > 0 ? (
+          <p className="muted">{job.failed_rows} rows were rejected; their details were removed with the files.</p>
         ) : (
           <p className="muted">{running ? 'No rows rejected so far.' : 'No rows were rejected.'}</p>
         )}
       </section>
     </article>
+  );
+}
+
+const REPORT_LINES: { key: keyof SanitizeReport; text: (n: number) => string }[] = [
+  { key: 'nul_removed', text: (n) => `${n} NUL characters removed` },
+  { key: 'control_characters_removed', text: (n) => `${n} other control characters removed` },
+  { key: 'line_endings_normalised', text: (n) => `${n} line endings turned into LF` },
+  { key: 'header_names_trimmed', text: (n) => `${n} header names trimmed` },
+  { key: 'lines_cut', text: (n) => `${n} lines over the length limit cut (each is a rejected row)` },
+  { key: 'undecodable_bytes', text: (n) => `${n} bytes not valid in the file's encoding (their rows are rejected)` },
+];
+
+/** What sanitizing did to the file, the cleaned output, and whether the files are still kept. */
+function FileSection({ job, busy, onDownloadCleaned }: { job: ImportJobDetail; busy: boolean; onDownloadCleaned: () => void }) {
+  const report = job.sanitize_report;
+  const changes = report
+    ? REPORT_LINES.filter((line) => Number(report[line.key]) > 0).map((line) => line.text(Number(report[line.key])))
+    : [];
+  if (report?.bom_removed) changes.unshift('byte-order mark removed');
+  return (
+    <section className="card" aria-labelledby="file-title">
+      <div className="card-head">
+        <h2 id="file-title" className="card-title">
+          File
+        </h2>
+        {job.cleaned_url ? (
+          <Button variant="secondary" size="sm" busy={busy} disabled={busy} onClick={onDownloadCleaned}>
+            Download cleaned.csv
+          </Button>
+        ) : null}
+      </div>
+      {job.files_removed_at ? (
+        <p className="muted" role="status">
+          The files of this import were {job.files_removed_reason === 'deleted' ? 'deleted' : 'removed by the retention policy'} on{' '}
+          {formatDateTime(job.files_removed_at)}. The rows it loaded stay stored.
+        </p>
+      ) : null}
+      {job.status === 'sanitizing' ? <p className="muted">The file is being checked and cleaned before the import.</p> : null}
+      {report ? (
+        <>
+          <p className="muted small">
+            {job.format === 'xlsx' ? `Excel workbook, sheet “${job.sheet}”` : `Read as ${report.source_encoding}`}
+            {job.final_size !== null && job.final_size !== undefined
+              ? ` · ${formatBytes(job.file_size ?? 0)} uploaded, ${formatBytes(job.final_size)} after cleaning`
+              : null}
+          </p>
+          {changes.length ? (
+            <ul className="small" aria-label="What cleaning changed">
+              {changes.map((change) => (
+                <li key={change}>{change}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted small">Cleaning changed nothing.</p>
+          )}
+        </>
+      ) : null}
+    </section>
   );
 }

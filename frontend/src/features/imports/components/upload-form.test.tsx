@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { sessionStore } from '@/lib/session-store';
 import { JOB_ID, booksConfig, feedsConfig, jobFixture } from '@/testing/fixtures';
+import { answerInspect } from '@/testing/inspect';
 import { renderWithApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
@@ -54,7 +55,7 @@ describe('UploadForm', () => {
       'href',
       '/api/datasets/books/template.csv',
     );
-    expect(screen.getByRole('button', { name: 'Choose a CSV file' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Choose a file' })).toBeEnabled();
     expect(screen.getByRole('radio', { name: 'Report an error' })).toBeChecked();
     expect(start()).toBeDisabled();
   });
@@ -64,6 +65,7 @@ describe('UploadForm', () => {
     await user.upload(screen.getByLabelText('CSV file'), csv('books.txt', 'title,author,isbn\nA,B,C\n'));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('.csv');
+    expect(alert).toHaveTextContent('.xlsx');
     expect(alert).toHaveTextContent('books.txt');
     expect(start()).toBeDisabled();
     expect(screen.queryByRole('table', { name: 'Column matching' })).toBeNull();
@@ -78,6 +80,7 @@ describe('UploadForm', () => {
   });
 
   it('matches a good file and enables the start button', async () => {
+    answerInspect(booksConfig, { headers: ['Title', 'authors', 'ISBN13'], delimiter: ';' });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('good.csv', '\ufeffTitle;authors;ISBN13\nA;B;9780306406157\n'));
     await screen.findByRole('table', { name: 'Column matching' });
@@ -111,6 +114,7 @@ describe('UploadForm', () => {
         return HttpResponse.json(jobFixture(), { status: 201 });
       }),
     );
+    const inspected = answerInspect(booksConfig, { headers: ['Book Title', 'Author', 'ISBN', 'Year'] });
     const user = setup();
     const content = 'Book Title,Author,ISBN,Year\nHarbour Lights,Nell Garner,9782000000112,1991\n';
     await user.upload(screen.getByLabelText('CSV file'), csv('books-book-title.csv', content));
@@ -132,7 +136,9 @@ describe('UploadForm', () => {
       'Year',
     ]);
     await user.selectOptions(select, 'Book Title');
-    expect(matchingRow('title').slice(2, 4)).toEqual(['mapped', 'Book Title']);
+    await waitFor(() => expect(matchingRow('title').slice(2, 4)).toEqual(['mapped', 'Book Title']));
+    // The server resolved the mapping: the page sent it with the dataset.
+    expect(inspected.at(-1)).toMatchObject({ dataset: 'books', column_mapping: JSON.stringify({ title: 'Book Title' }) });
     expect(screen.queryByRole('alert')).toBeNull();
     expect(start()).toBeEnabled();
 
@@ -149,10 +155,11 @@ describe('UploadForm', () => {
   });
 
   it('a mapping that takes another column\'s header makes that column missing', async () => {
+    answerInspect(booksConfig, { headers: ['Name', 'author', 'isbn'] });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('b.csv', 'Name,author,isbn\nA,B,C\n'));
     await user.selectOptions(await screen.findByLabelText('Column for title'), 'author');
-    expect(matchingRow('author')[2]).toBe('missing');
+    await waitFor(() => expect(matchingRow('author')[2]).toBe('missing'));
     expect(screen.getByLabelText('Column for author')).toBeInTheDocument();
     expect(screen.getByRole('alert')).toHaveTextContent(/author/);
     expect(start()).toBeDisabled();
@@ -173,6 +180,7 @@ describe('UploadForm', () => {
         ),
       ),
     );
+    answerInspect(booksConfig, { headers: ['title', 'author', 'isbn'] });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
     await screen.findByRole('table', { name: 'Column matching' });
@@ -194,6 +202,7 @@ describe('UploadForm', () => {
         return HttpResponse.json(jobFixture(), { status: 201 });
       }),
     );
+    answerInspect(booksConfig, { headers: ['title', 'author', 'isbn'] });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
     await screen.findByRole('table', { name: 'Column matching' });
@@ -206,6 +215,7 @@ describe('UploadForm', () => {
 
   it('stops an upload on request and lets the person start again', async () => {
     server.use(http.post('/api/imports/', () => new Promise<Response>(() => {})));
+    answerInspect(booksConfig, { headers: ['title', 'author', 'isbn'] });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
     await screen.findByRole('table', { name: 'Column matching' });
@@ -218,6 +228,7 @@ describe('UploadForm', () => {
 
   it('tells the person when the server cannot be reached during the upload', async () => {
     server.use(http.post('/api/imports/', () => HttpResponse.error()));
+    answerInspect(booksConfig, { headers: ['title', 'author', 'isbn'] });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nA,B,C\n'));
     await screen.findByRole('table', { name: 'Column matching' });
@@ -230,6 +241,7 @@ describe('UploadForm', () => {
       csv('card-pickup.csv', 'ID ,Card ID,User Mobile,Timestamp\nP-1,C1001,585949014,13-11-2023 14:00\n');
 
     it('matches headers with stray spaces and aliases, and takes the dataset\'s conflict policy', async () => {
+      answerInspect(feedsConfig, { headers: ['ID', 'Card ID', 'User Mobile', 'Timestamp'] });
       const user = setup(feedsConfig);
       await user.selectOptions(screen.getByLabelText('Dataset'), 'card_pickup');
       expect(screen.getByRole('list', { name: 'Columns of Card pickups' })).toHaveTextContent('user mobile');
@@ -254,6 +266,7 @@ describe('UploadForm', () => {
 
     it('reads times in the dataset\'s zone unless another is chosen, and sends only a change', async () => {
       const sent = captureUpload();
+      answerInspect(feedsConfig, { headers: ['ID', 'Card ID', 'User Mobile', 'Timestamp'] });
       const user = setup(feedsConfig);
       await user.selectOptions(screen.getByLabelText('Dataset'), 'card_pickup');
       const zone = screen.getByLabelText('Time zone of the file');
@@ -270,6 +283,7 @@ describe('UploadForm', () => {
 
     it('sends a zone the person chose', async () => {
       const sent = captureUpload();
+      answerInspect(feedsConfig, { headers: ['ID', 'Card ID', 'User contact', 'Timestamp'] });
       const user = setup(feedsConfig);
       await user.selectOptions(screen.getByLabelText('Dataset'), 'card_returned');
       await user.selectOptions(screen.getByLabelText('Time zone of the file'), 'Europe/Berlin');
@@ -279,5 +293,54 @@ describe('UploadForm', () => {
       await screen.findByText(`at /imports/${JOB_ID}`);
       expect(sent[0]).toMatchObject({ dataset: 'card_returned', timezone: 'Europe/Berlin', on_conflict: 'skip' });
     });
+  });
+
+  it('reads a workbook through the server, offers its sheets, and sends the chosen one', async () => {
+    const sent = captureUpload();
+    const inspected = answerInspect(booksConfig, (form) =>
+      form.get('sheet') === 'Books 2024'
+        ? { format: 'xlsx', headers: ['title', 'author', 'isbn'], sheets: ['Notes', 'Books 2024'] }
+        : { format: 'xlsx', headers: ['note'], sheets: ['Notes', 'Books 2024'] },
+    );
+    const user = setup();
+    const workbook = new File(['PK'], 'books.xlsx', {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+    await user.upload(screen.getByLabelText('CSV file'), workbook);
+    await screen.findByRole('table', { name: 'Column matching' });
+    expect(screen.getByText(/Excel workbook, sheet “Notes”/)).toBeInTheDocument();
+    expect(start()).toBeDisabled();
+    await user.selectOptions(screen.getByLabelText('Sheet'), 'Books 2024');
+    await waitFor(() => expect(start()).toBeEnabled());
+    expect(inspected.at(-1)).toMatchObject({ sheet: 'Books 2024', partial: 'false' });
+    await user.click(start());
+    await screen.findByText(`at /imports/${JOB_ID}`);
+    expect(sent[0]).toMatchObject({ dataset: 'books' });
+  });
+
+  it('shows the first rows as the server read them', async () => {
+    answerInspect(booksConfig, {
+      headers: ['title', 'author', 'isbn'],
+      rows: [{ row_number: 2, fields: ['Dune', 'Frank Herbert', '9780441172719'], error: '' }],
+    });
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nDune,Frank Herbert,9780441172719\n'));
+    const preview = await screen.findByRole('table', { name: 'First rows' });
+    expect(within(preview).getByText('Dune')).toBeInTheDocument();
+  });
+
+  it('shows the server\'s refusal of an unreadable file', async () => {
+    server.use(
+      http.post('/api/imports/inspect/', () =>
+        HttpResponse.json(
+          { error: { code: 'decode_error', message: 'The header is not valid utf-8.', fields: { encoding: ['The header is not valid utf-8.'] } } },
+          { status: 400 },
+        ),
+      ),
+    );
+    const user = setup();
+    await user.upload(screen.getByLabelText('CSV file'), csv('bad.csv', 'x\n'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The header is not valid utf-8.');
+    expect(start()).toBeDisabled();
   });
 });

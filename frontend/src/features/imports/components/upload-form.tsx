@@ -8,11 +8,11 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { jobPath } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes } from '@/lib/format';
-import type { Dataset, ImportConfig, OnConflict } from '@/types/api';
+import type { Dataset, ImportConfig, ImportInspection, OnConflict } from '@/types/api';
 
 import { createImport, type UploadProgress } from '../api/create-import';
-import { type HeaderInfo, readCsvHeader } from '../lib/csv-header';
-import { matchColumns } from '../lib/match-columns';
+import { inspectFile, isWorkbook } from '../api/inspect-file';
+import { matchTable } from '../lib/resolution';
 import { ColumnMatchingTable } from './column-matching-table';
 import { DatasetColumns } from './dataset-columns';
 import { DropZone } from './drop-zone';
@@ -44,14 +44,31 @@ type FileState =
   | { kind: 'none' }
   | { kind: 'reading'; file: File }
   | { kind: 'refused'; file: File; message: string }
-  | { kind: 'ready'; file: File; header: HeaderInfo };
+  | { kind: 'ready'; file: File; inspection: ImportInspection };
+
+/** How the server read the file, in a few words: format, separator, encoding. */
+function readingSummary(inspection: ImportInspection): string {
+  if (inspection.format === 'xlsx') return `Excel workbook, sheet “${inspection.sheet}”`;
+  const parts: string[] = [];
+  const delimiter = inspection.delimiter ?? ',';
+  parts.push(`${DELIMITER_NAMES[delimiter] ?? delimiter} separated`);
+  const encoding = inspection.encoding;
+  if (encoding) {
+    const sure =
+      encoding.source === 'detected' && encoding.confidence !== null && encoding.confidence < 0.9
+        ? ` (guessed, ${Math.round(encoding.confidence * 100)} % sure)`
+        : '';
+    parts.push(`${encoding.name}${sure}`);
+  }
+  return parts.join(', ');
+}
 
 /** Why a file cannot be sent, judged from its name and size alone; null when it may be. */
 export function fileRefusal(file: File, config: Pick<ImportConfig, 'allowed_extensions' | 'max_upload_bytes'>): string | null {
   const name = file.name.toLowerCase();
   const allowed = config.allowed_extensions.length ? config.allowed_extensions : ['.csv'];
   if (!allowed.some((ext) => name.endsWith(ext.toLowerCase()))) {
-    return `“${file.name}” is not a CSV file: only ${allowed.join(', ')} files can be imported.`;
+    return `“${file.name}” cannot be imported: only ${allowed.join(', ')} files can.`;
   }
   if (file.size > config.max_upload_bytes) {
     return `“${file.name}” is too large: ${formatBytes(file.size)}, and the limit is ${formatBytes(config.max_upload_bytes)}.`;
@@ -66,6 +83,7 @@ export function UploadForm({ config }: { config: ImportConfig }) {
   const [datasetName, setDatasetName] = useState(() => datasets[0]?.name ?? '');
   const [fileState, setFileState] = useState<FileState>({ kind: 'none' });
   const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [sheet, setSheet] = useState('');
   const [onConflict, setOnConflict] = useState<OnConflict>(() => defaultOnConflict(datasets[0]));
   const [timezone, setTimezone] = useState(() => datasets[0]?.timezone ?? 'UTC');
   const [progress, setProgress] = useState<UploadProgress | null>(null);
@@ -84,53 +102,74 @@ export function UploadForm({ config }: { config: ImportConfig }) {
   const zones = useMemo(() => (readsTimes && dataset ? timezoneChoices(dataset.timezone) : []), [readsTimes, dataset]);
 
   const chooseFile = (file: File) => {
-    const token = ++readToken.current;
     setMapping({});
+    setSheet('');
     setServerError(null);
     const refusal = fileRefusal(file, config);
     if (refusal) {
       setFileState({ kind: 'refused', file, message: refusal });
       return;
     }
+    if (isWorkbook(file) && file.size > config.inspect_max_bytes) {
+      setFileState({
+        kind: 'refused',
+        file,
+        message: `“${file.name}” is too large to check here (${formatBytes(file.size)}; ${formatBytes(config.inspect_max_bytes)} at most for a workbook). Save its sheet as CSV and import that.`,
+      });
+      return;
+    }
     setFileState({ kind: 'reading', file });
-    readCsvHeader(file).then(
-      (header) => {
-        if (token !== readToken.current) return;
-        if (!header || header.names.every((n) => n === '')) {
-          setFileState({ kind: 'refused', file, message: `No header row was found in “${file.name}”.` });
-        } else {
-          setFileState({ kind: 'ready', file, header });
-        }
-      },
-      () => {
-        if (token !== readToken.current) return;
-        setFileState({ kind: 'refused', file, message: `“${file.name}” could not be read.` });
-      },
-    );
   };
 
-  const headerNames = fileState.kind === 'ready' ? fileState.header.names : null;
-  const matching = useMemo(() => {
-    if (!dataset || !headerNames) return null;
-    const auto = matchColumns(dataset.columns, headerNames);
-    const selectable = new Set(auto.missing);
-    const chosen: Record<string, string> = {};
-    for (const [column, header] of Object.entries(mapping)) {
-      if (selectable.has(column) && header) chosen[column] = header;
-    }
-    const result = matchColumns(dataset.columns, headerNames, chosen);
-    // A mapping may take a header another column had; that column then needs a select too.
-    for (const column of result.missing) selectable.add(column);
-    return { result, selectable, chosen };
-  }, [dataset, headerNames, mapping]);
+  // The server reads the file (its first part for CSV) whenever the file, the dataset, the mapping
+  // or the sheet changes: the header, the matching and the missing columns are its answer.
+  const chosenFile = fileState.kind === 'reading' || fileState.kind === 'ready' ? fileState.file : null;
+  const mappingKey = JSON.stringify(mapping);
+  useEffect(() => {
+    if (!chosenFile || !datasetName) return undefined;
+    const token = ++readToken.current;
+    const controller = new AbortController();
+    inspectFile(
+      { file: chosenFile, dataset: datasetName, columnMapping: JSON.parse(mappingKey) as Record<string, string>, sheet },
+      controller.signal,
+    ).then(
+      (inspection) => {
+        if (token !== readToken.current) return;
+        if (inspection.header.names.every((n) => n === '')) {
+          setFileState({ kind: 'refused', file: chosenFile, message: `No header row was found in “${chosenFile.name}”.` });
+        } else {
+          setFileState({ kind: 'ready', file: chosenFile, inspection });
+        }
+      },
+      (error: unknown) => {
+        if (token !== readToken.current || (error instanceof DOMException && error.name === 'AbortError')) return;
+        const message =
+          error instanceof ApiError
+            ? [error.message, ...Object.values(error.fields).flat()].filter((m, i, all) => all.indexOf(m) === i).join(' ')
+            : `“${chosenFile.name}” could not be checked: ${describeError(error).title}.`;
+        setFileState({ kind: 'refused', file: chosenFile, message });
+      },
+    );
+    return () => controller.abort();
+  }, [chosenFile, datasetName, mappingKey, sheet]);
 
-  const missing = matching?.result.missing ?? [];
+  const inspection = fileState.kind === 'ready' ? fileState.inspection : null;
+  const headerNames = inspection ? inspection.header.names : null;
+  const matching = useMemo(() => (dataset && inspection ? matchTable(dataset, inspection) : null), [dataset, inspection]);
+  const chosenMapping = useMemo(() => {
+    const chosen: Record<string, string> = {};
+    for (const [column, header] of Object.entries(mapping)) if (header) chosen[column] = header;
+    return chosen;
+  }, [mapping]);
+
+  const missing = matching?.missing ?? [];
   const refusal = fileState.kind === 'refused' ? fileState.message : null;
   const canStart = Boolean(dataset) && fileState.kind === 'ready' && missing.length === 0 && !submitting;
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     if (!canStart || fileState.kind !== 'ready' || !dataset || !matching) return;
+    const workbook = fileState.inspection.format === 'xlsx';
     setSubmitting(true);
     setServerError(null);
     setProgress({ loaded: 0, total: fileState.file.size });
@@ -141,7 +180,8 @@ export function UploadForm({ config }: { config: ImportConfig }) {
           file: fileState.file,
           dataset: dataset.name,
           onConflict,
-          columnMapping: matching.chosen,
+          columnMapping: chosenMapping,
+          sheet: workbook ? fileState.inspection.sheet : undefined,
           // Only a choice that differs from the dataset's zone is sent; the server applies its own.
           timezone: readsTimes && timezone !== dataset.timezone ? timezone : undefined,
         },
@@ -176,6 +216,7 @@ export function UploadForm({ config }: { config: ImportConfig }) {
               const next = datasets.find((d) => d.name === e.target.value);
               setDatasetName(e.target.value);
               setMapping({});
+              if (fileState.kind === 'ready') setFileState({ kind: 'reading', file: fileState.file });
               setOnConflict(defaultOnConflict(next));
               setTimezone(next?.timezone ?? 'UTC');
             }}
@@ -199,22 +240,20 @@ export function UploadForm({ config }: { config: ImportConfig }) {
           onFile={chooseFile}
           accept={config.allowed_extensions.join(',') || '.csv'}
           disabled={submitting}
-          hint={`A .csv file with a header row, up to ${formatBytes(config.max_upload_bytes)}. Comma, semicolon, tab or pipe separated; UTF-8 unless the file has a byte-order mark.`}
+          hint={`A .csv file or an Excel workbook (.xlsx) with a header row, up to ${formatBytes(config.max_upload_bytes)}. CSV may be comma, semicolon, tab or pipe separated, in any usual encoding.`}
         />
 
         {file ? (
           <div className="file-summary" aria-live="polite">
             <span className="file-icon" aria-hidden="true">
-              CSV
+              {isWorkbook(file) ? 'XLSX' : 'CSV'}
             </span>
             <div>
               <p className="file-name">{file.name}</p>
               <p className="muted small">
                 {formatBytes(file.size)}
-                {fileState.kind === 'ready'
-                  ? ` · ${fileState.header.names.length} columns, ${DELIMITER_NAMES[fileState.header.delimiter] ?? fileState.header.delimiter} separated`
-                  : null}
-                {fileState.kind === 'reading' ? ' · reading the header…' : null}
+                {inspection ? ` · ${inspection.header.names.length} columns, ${readingSummary(inspection)}` : null}
+                {fileState.kind === 'reading' ? ' · checking the file…' : null}
               </p>
             </div>
           </div>
@@ -226,10 +265,30 @@ export function UploadForm({ config }: { config: ImportConfig }) {
           </Alert>
         ) : null}
 
+        {inspection && inspection.sheets.length > 1 ? (
+          <div className="field field-inline">
+            <label htmlFor="sheet">Sheet</label>
+            <select
+              id="sheet"
+              value={inspection.sheet}
+              onChange={(e) => {
+                setSheet(e.target.value);
+                setMapping({});
+              }}
+            >
+              {inspection.sheets.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+
         {matching && headerNames ? (
           <>
             <ColumnMatchingTable
-              matches={matching.result.columns}
+              matches={matching.columns}
               headers={headerNames}
               selectable={matching.selectable}
               mapping={mapping}
@@ -242,11 +301,10 @@ export function UploadForm({ config }: { config: ImportConfig }) {
                 file.
               </Alert>
             ) : null}
-            {matching.result.ignored.length ? (
-              <p className="muted small">
-                Not imported (no matching column): {matching.result.ignored.join(', ')}
-              </p>
+            {matching.ignored.length ? (
+              <p className="muted small">Not imported (no matching column): {matching.ignored.join(', ')}</p>
             ) : null}
+            {inspection && inspection.rows.length ? <FilePreview inspection={inspection} /> : null}
           </>
         ) : null}
       </section>
@@ -350,5 +408,39 @@ export function UploadForm({ config }: { config: ImportConfig }) {
         </div>
       </section>
     </form>
+  );
+}
+
+/** The first rows as the server read them, with the row numbers a spreadsheet shows. */
+function FilePreview({ inspection }: { inspection: ImportInspection }) {
+  const names = inspection.header.names;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="table-caption">First rows</caption>
+        <thead>
+          <tr>
+            <th scope="col">Row</th>
+            {names.map((name, index) => (
+              <th scope="col" key={`${index}-${name}`}>
+                {name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {inspection.rows.map((row) => (
+            <tr key={row.row_number}>
+              <td>{row.row_number}</td>
+              {row.error ? (
+                <td colSpan={names.length}>{row.error}</td>
+              ) : (
+                names.map((name, index) => <td key={`${index}-${name}`}>{row.fields[index] ?? ''}</td>)
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

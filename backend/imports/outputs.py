@@ -1,0 +1,64 @@
+"""The cleaned output of a completed job: the rows it loaded, as stored, with their row numbers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from datasets.registry import Dataset
+from imports.models import ImportJob
+from imports.storage import FILES, file_open
+
+STREAM_CHUNK = 256 * 1024
+
+
+def value_text(value: Any) -> str:
+    """A stored value as text: times in UTC ISO 8601, booleans true/false, NULL as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+            return value.isoformat().replace("+00:00", "Z")
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def cleaned_csv_lines(*, dataset: Dataset, job: ImportJob) -> Iterator[str]:
+    """``row_number`` and the dataset's columns, every field quoted, rows in file order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    fields = [column.model_field for column in dataset.columns]
+
+    def line(cells: list[str]) -> str:
+        writer.writerow(cells)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(["row_number", *(column.name for column in dataset.columns)])
+    rows = (
+        dataset.model._default_manager.filter(
+            workspace_id=job.workspace_id, source_job_id=job.pk, **dataset.rows_filter()
+        )
+        .order_by("source_row_number")
+        .values_list("source_row_number", *fields)
+        .iterator(chunk_size=2000)
+    )
+    for row in rows:
+        yield line([value_text(value) for value in row])
+
+
+def cleaned_lines_stream(*, job: ImportJob) -> Iterator[bytes]:
+    """The stored cleaned output, streamed from the storage in chunks."""
+    with file_open(area=FILES, key=job.cleaned_key) as stream:
+        while chunk := stream.read(STREAM_CHUNK):
+            yield chunk
