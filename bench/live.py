@@ -30,6 +30,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import clean_write
 
@@ -290,17 +292,42 @@ def fresh_database(live: bool) -> str:
     return made.stdout.strip().splitlines()[-1]
 
 
+CPU: dict[str, list[float]] = {}
+CPU_MEDIANS: dict[str, dict[str, float]] = {}
+
+
+def _cpu_seconds(procs: list[psutil.Process]) -> float:
+    total = 0.0
+    for proc in procs:
+        try:
+            for one in [proc, *proc.children(recursive=True)]:
+                times = one.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def run_once(
     live: bool, clients: int, path: Path
 ) -> tuple[list[float], int, dict[str, Any]]:
+    """One import on a fresh stack; records the CPU seconds of web, worker and clients meanwhile."""
     key = fresh_database(live)
     stack = Stack(live)
     stack.start()
+    web, worker = (psutil.Process(p.pid) for p in stack.procs)
+    me = psutil.Process()
+    before = (_cpu_seconds([web]), _cpu_seconds([worker]), _cpu_seconds([me]))
     try:
         if clients:
-            return asyncio.run(measure(key, path, clients))
-        job = wait_final(key, upload(key, path))
-        return [], 0, job
+            result = asyncio.run(measure(key, path, clients))
+        else:
+            result = [], 0, wait_final(key, upload(key, path))
+        after = (_cpu_seconds([web]), _cpu_seconds([worker]), _cpu_seconds([me]))
+        label = f"{'on' if live else 'off'}/{clients}"
+        for name, b, a in zip(("web", "worker", "clients"), before, after, strict=True):
+            CPU.setdefault(f"{label}/{name}", []).append(a - b)
+        return result
     finally:
         stack.stop()
 
@@ -316,7 +343,8 @@ def data_file(rows: int) -> Path:
 def main() -> int:
     latencies, received, _ = run_once(live=True, clients=CLIENTS, path=data_file(ROWS))
     batches = -(-ROWS // BATCH)
-    expected = CLIENTS * (batches + 1)
+    # When a worker takes the job, after each batch, and at its end.
+    expected = CLIENTS * (batches + 2)
     p50, p95 = percentile(latencies, 50) * 1000, percentile(latencies, 95) * 1000
     log(
         f"{received} of {expected} events; p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(latencies) * 1000:.1f} ms"
@@ -334,8 +362,15 @@ def main() -> int:
             for _ in range(RATE_RUNS)
         ]
         rates[label] = statistics.median(runs)
+        key = f"{'on' if live else 'off'}/{clients}"
+        cpu = {
+            name: statistics.median(CPU[f"{key}/{name}"])
+            for name in ("web", "worker", "clients")
+        }
+        CPU_MEDIANS[label] = cpu
         log(
-            f"import rate, {label}: median {rates[label]:,.0f} rows/s of {', '.join(f'{r:,.0f}' for r in runs)}"
+            f"import rate, {label}: median {rates[label]:,.0f} rows/s of {', '.join(f'{r:,.0f}' for r in runs)}; "
+            f"CPU s: web {cpu['web']:.1f}, worker {cpu['worker']:.1f}, clients {cpu['clients']:.1f}"
         )
     if os.environ.get("BENCH_NO_DOCS") != "1":
         docs_write(latencies, received, expected, rates)
@@ -346,6 +381,10 @@ def docs_write(
     latencies: list[float], received: int, expected: int, rates: dict[str, float]
 ) -> None:
     ms = [v * 1000 for v in latencies]
+    rows = "\n".join(
+        f"| {label} | {rates[label]:,.0f} | {cpu['web']:.1f} | {cpu['worker']:.1f} | {cpu['clients']:.1f} |"
+        for label, cpu in CPU_MEDIANS.items()
+    )
     section = f"""## Live updates: batch commit to page
 
 `make bench-live` (bench/live.py), measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on the machine above
@@ -359,9 +398,15 @@ commit (and the read of the job's counters) to the event's arrival at each clien
 | {CLIENTS} | {received:,} of {expected:,} | {percentile(ms, 50):.1f} ms | {percentile(ms, 95):.1f} ms | {max(ms):.1f} ms |
 
 What publishing costs the import: {RATE_ROWS:,} rows into an empty table, the median of {RATE_RUNS} runs each
-(worker time, `started_at` to `finished_at`): {"; ".join(f"{k} {v:,.0f} rows/s" for k, v in rates.items())}.
-Load average when it ended: {" / ".join(f"{x:.1f}" for x in os.getloadavg())} on {os.cpu_count()} cores; figures taken
-while other work ran on the machine spread widely between runs.
+(worker time, `started_at` to `finished_at`), with the CPU seconds the web processes, the worker (with its
+reader process) and the bench's own clients used meanwhile:
+
+| live updates | rows/s | web CPU s | worker CPU s | clients CPU s |
+|---|---:|---:|---:|---:|
+{rows}
+
+The 2 cores also run the clients here; in use they are browsers on other machines. Load average when it
+ended: {" / ".join(f"{x:.1f}" for x in os.getloadavg())} on {os.cpu_count()} cores (other work ran on the machine, so runs spread).
 """
     text = DOCS.read_text()
     marker = "## Live updates: batch commit to page"
