@@ -105,7 +105,14 @@ describe('map a missing required column in the page', () => {
     assert.equal(await counter(page, 'updated'), 0);
     assert.equal(await counter(page, 'skipped'), 0);
     assert.equal(await counter(page, 'failed'), 1);
-    const rejected = await tableRows(page.getByRole('table', { name: 'Rejected rows', exact: true }));
+    // The counters can come with the live update before the rejected rows' own request answers.
+    const rejected = await waitUntil(
+      async () => {
+        const rows = await tableRows(page.getByRole('table', { name: 'Rejected rows', exact: true }));
+        return rows.length ? rows : false;
+      },
+      { what: 'the rejected rows' },
+    );
     assert.equal(rejected.length, 1, JSON.stringify(rejected));
     assert.equal(Number(rejected[0].Row), 5);
     assert.equal(rejected[0].Column, 'isbn');

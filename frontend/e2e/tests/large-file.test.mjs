@@ -77,7 +77,14 @@ describe('a large file', () => {
     assert.equal(await counter(page, 'skipped'), 0);
     const bar = page.getByRole('progressbar', { name: 'Import progress', exact: true });
     assert.equal(Number(await bar.getAttribute('aria-valuenow')), 100);
-    const rejected = await tableRows(page.getByRole('table', { name: 'Rejected rows', exact: true }));
+    // The counters can come with the live update before the rejected rows' own request answers.
+    const rejected = await waitUntil(
+      async () => {
+        const rows = await tableRows(page.getByRole('table', { name: 'Rejected rows', exact: true }));
+        return rows.length === badRows.length ? rows : false;
+      },
+      { what: 'the rejected rows' },
+    );
     assert.deepEqual(
       rejected.map((r) => Number(r.Row)),
       badRows,
