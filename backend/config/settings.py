@@ -219,6 +219,8 @@ def _s3_options(bucket: str) -> dict[str, object]:
     from botocore.config import Config
 
     endpoint = env.str("S3_ENDPOINT_URL", default="") or None
+    # MinIO and most self-hosted servers answer on one host name, not one per bucket.
+    addressing = env.str("S3_ADDRESSING_STYLE", default="") or ("path" if endpoint else "auto")
     return {
         "bucket_name": bucket,
         "endpoint_url": endpoint,
@@ -227,13 +229,13 @@ def _s3_options(bucket: str) -> dict[str, object]:
         "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
         "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
         "location": env.str("S3_PREFIX", default="").strip("/"),
-        # MinIO and most self-hosted servers answer on one host name, not one per bucket.
-        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or ("path" if endpoint else "auto"),
+        "addressing_style": addressing,
         "file_overwrite": True,
         "default_acl": None,
         "querystring_auth": True,
         "transfer_config": s3_transfer_config(),
-        "client_config": Config(retries={"max_attempts": 5, "mode": "standard"}),
+        # A client_config replaces the one django-storages would build, addressing style included.
+        "client_config": Config(s3={"addressing_style": addressing}, retries={"max_attempts": 5, "mode": "standard"}),
     }
 
 

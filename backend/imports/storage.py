@@ -15,6 +15,7 @@ import contextlib
 import io
 import logging
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,6 @@ from typing import IO, Any, BinaryIO, Literal
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.core.files.storage.handler import StorageHandler
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +44,35 @@ def _is_s3(storage: Storage) -> bool:
     return type(storage).__module__.startswith("storages.backends.s3")
 
 
-def _fresh_storage(area: Area) -> Storage:
-    """A new backend instance, with its own connections.
+_sessions: dict[tuple[object, ...], Any] = {}
+_sessions_lock = threading.Lock()
+
+
+def _s3_client(storage: Any) -> Any:
+    """A new S3 client, with connections of its own, from a session kept for the process.
 
     The reader runs in a forked child process while the parent counts the same file: two
-    processes must never share one pooled connection, so every open builds its own client.
+    processes must never share one pooled connection, so every open gets its own client. The
+    session is kept: each new one loads botocore's S3 model again, tens of MB every time.
     """
-    return StorageHandler(settings.STORAGES)[area]  # type: ignore[arg-type]
+    key = (storage.access_key, storage.secret_key, storage.security_token, storage.session_profile)
+    with _sessions_lock:
+        session = _sessions.get(key)
+        if session is None:
+            session = _sessions[key] = storage._create_session()
+        return session.client(
+            "s3",
+            region_name=storage.region_name,
+            use_ssl=storage.use_ssl,
+            endpoint_url=storage.endpoint_url,
+            config=storage.client_config,
+            verify=storage.verify,
+        )
 
 
 def file_open(*, area: Area, key: str) -> BinaryIO:
     """The object as a binary stream read front to back, never held whole."""
-    storage = _fresh_storage(area)
+    storage = storage_get(area)
     if _is_s3(storage):
         return io.BufferedReader(_S3ObjectReader(storage, key), buffer_size=READ_CHUNK)
     handle: Any = storage.open(key, "rb")
@@ -134,7 +151,7 @@ class _S3ObjectReader(io.RawIOBase):
     RETRIES = 3
 
     def __init__(self, storage: Any, key: str) -> None:
-        self._client = storage.connection.meta.client
+        self._client = _s3_client(storage)
         self._bucket = storage.bucket_name
         from storages.utils import clean_name
 

@@ -34,3 +34,36 @@ def test_storage_setup_creates_missing_buckets_once(s3_storage, s3_server, setti
     out = io.StringIO()
     call_command("storage_setup", stdout=out)
     assert "bucket fresh-files exists" in out.getvalue()
+
+
+def test_s3_settings_use_path_addressing_with_an_endpoint_and_a_bucket_of_their_own_for_quarantine(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.conf import settings; import json; "
+        "o = settings.STORAGES['imports']['OPTIONS']; q = settings.STORAGES['quarantine']['OPTIONS']; "
+        "print(json.dumps([o['bucket_name'], q['bucket_name'], o['client_config'].s3, o['location'], "
+        "o['endpoint_url']]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "INTAKE_VAR_DIR": str(tmp_path),
+        "IMPORT_STORAGE": "s3",
+        "S3_BUCKET": "intake",
+        "S3_QUARANTINE_BUCKET": "intake-quarantine",
+        "S3_ENDPOINT_URL": "http://minio:9000",
+        "S3_PREFIX": "/acme/",
+        "S3_ADDRESSING_STYLE": "",
+    }
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [
+        "intake",
+        "intake-quarantine",
+        {"addressing_style": "path"},
+        "acme",
+        "http://minio:9000",
+    ]
