@@ -1,6 +1,6 @@
 """A 1 GB upload of one line: the web process and the worker stay far below 200 MB, on both storages.
 
-Run as real processes: gunicorn serving the API (the upload streams through Django's multipart
+Run as real processes: gunicorn serving the API as in production (the upload streams through Django's multipart
 parser, the checks, and into quarantine), then the worker's services in a process of their own
 (sanitizing reads the whole object once, passes 1 and 2 read the final copy). Each process
 reports its peak resident memory (VmHWM). INTAKE_TEST_BIG_UPLOAD_MB sets the size (1024).
@@ -75,7 +75,7 @@ def process_env(any_storage, settings, tmp_path, s3_server) -> dict[str, str]:
 
 @pytest.fixture
 def web(process_env, tmp_path) -> Iterator[tuple[int, int]]:
-    """gunicorn on a free port: (port, pid of its worker)."""
+    """gunicorn on a free port, as backend/Procfile runs it: (port, pid of its worker)."""
     import socket
 
     with socket.socket() as probe:
@@ -83,8 +83,8 @@ def web(process_env, tmp_path) -> Iterator[tuple[int, int]]:
         port = int(probe.getsockname()[1])
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--timeout", "900", "--no-control-socket"],
+        [sys.executable, "-m", "gunicorn", "config.asgi:application", "--worker-class", "config.workers.WebWorker",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "900", "--no-control-socket"],
         cwd=BACKEND, env=process_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
