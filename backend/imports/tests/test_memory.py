@@ -53,6 +53,9 @@ def process_env(any_storage, settings, tmp_path, s3_server) -> dict[str, str]:
         "INTAKE_UPLOAD_DIR": str(settings.MEDIA_ROOT),
         "DJANGO_SECRET_KEY": "memory-test-key-" + "x" * 40,
         "DJANGO_HTTPS": "false",
+        # The upload's task message goes nowhere: the test runs the worker's side itself, and a
+        # worker of the test session must not take the job first.
+        "CELERY_BROKER_URL": "memory://",
         "THROTTLE_UPLOAD_RATE": "",
         # A broker of this test's own that no worker reads: the job is sanitized and imported by
         # the measured process below, not by the suite's worker thread.

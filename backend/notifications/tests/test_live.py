@@ -61,8 +61,9 @@ def test_each_batch_and_the_final_status_reach_the_page_within_half_a_second(ser
         events.close()
     jobs = [e.data["job"] for e in seen]
     assert all(j["id"] == str(job.pk) for j in jobs)
-    # Taken by a worker, then each batch, then the end.
+    # Taken by a worker to be sanitized, then to be processed, then each batch, then the end.
     assert [(j["status"], j["processed_rows"]) for j in jobs] == [
+        ("sanitizing", 0),
         ("processing", 0),
         *[("processing", rows) for rows in (100, 200, 300, 400, 450)],
         ("completed", 450),
