@@ -57,9 +57,6 @@ def process_env(any_storage, settings, tmp_path, s3_server) -> dict[str, str]:
         # worker of the test session must not take the job first.
         "CELERY_BROKER_URL": "memory://",
         "THROTTLE_UPLOAD_RATE": "",
-        # A broker of this test's own that no worker reads: the job is sanitized and imported by
-        # the measured process below, not by the suite's worker thread.
-        "CELERY_BROKER_URL": "filesystem://",
         "IMPORT_MAX_UPLOAD_BYTES": str((SIZE_MB + 16) * 1024 * 1024),
     }
     if any_storage == "s3":
