@@ -364,6 +364,7 @@ def import_job_sanitize(*, job_id: uuid.UUID | str, enqueue: bool = True) -> Imp
     if not claimed:
         logger.info("import job %s is %s with a live worker or past sanitizing; nothing to do", job_id, job.status)
         return job
+    _notify_started(job.pk)
     if _attempts_exhausted(job):
         return job
     try:

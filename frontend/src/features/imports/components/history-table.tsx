@@ -103,7 +103,7 @@ export function HistoryTable() {
             </thead>
             <tbody>
               {data.results.length === 0 ? (
-                <EmptyRow colSpan={9}>
+                <EmptyRow colSpan={10}>
                   {status ? `No ${status} imports.` : 'No imports yet. '}
                   {!status ? <Link to={paths.import}>Import a file</Link> : null}
                 </EmptyRow>
