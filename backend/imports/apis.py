@@ -86,6 +86,15 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     status = serializers.ChoiceField(choices=ImportJob.Status.choices)
     on_conflict = serializers.ChoiceField(choices=ImportJob.OnConflict.choices)
     success_rows = serializers.IntegerField()
+    outcome = serializers.ChoiceField(
+        choices=ImportJob.Outcome.choices,
+        allow_null=True,
+        read_only=True,
+        help_text=(
+            "How a finished job went, derived from its status and counters: completed (no row rejected), "
+            "completed_with_errors, all_failed (every row rejected), failed, cancelled; null while it runs."
+        ),
+    )
     progress_percent = serializers.SerializerMethodField()
     rows_per_second = serializers.SerializerMethodField()
     eta_seconds = serializers.SerializerMethodField()
@@ -119,6 +128,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "started_by",
             "file_size",
             "status",
+            "outcome",
             "on_conflict",
             "delimiter",
             "encoding",

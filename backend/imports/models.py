@@ -38,6 +38,13 @@ class ImportJob(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel workbook"
 
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", "Every row was loaded, updated or skipped"
+        COMPLETED_WITH_ERRORS = "completed_with_errors", "Completed, but some rows were rejected"
+        ALL_FAILED = "all_failed", "Completed, but every row was rejected"
+        FAILED = "failed", "The file could not be processed"
+        CANCELLED = "cancelled", "Stopped before the end"
+
     FINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
     UNFINISHED_STATUSES = (Status.PENDING, Status.SANITIZING, Status.PROCESSING)
 
@@ -149,6 +156,24 @@ class ImportJob(models.Model):
     @property
     def files_removed(self) -> bool:
         return self.files_removed_at is not None
+
+    @property
+    def outcome(self) -> str | None:
+        """How a finished job went, from its status and counters; None while it runs.
+
+        Derived on every read and never stored, so it cannot disagree with the counters.
+        """
+        if self.status == self.Status.FAILED:
+            return self.Outcome.FAILED
+        if self.status == self.Status.CANCELLED:
+            return self.Outcome.CANCELLED
+        if self.status != self.Status.COMPLETED:
+            return None
+        if not self.failed_rows:
+            return self.Outcome.COMPLETED
+        if self.failed_rows >= self.processed_rows:
+            return self.Outcome.ALL_FAILED
+        return self.Outcome.COMPLETED_WITH_ERRORS
 
 
 class ImportRowError(models.Model):

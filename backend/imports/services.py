@@ -109,7 +109,11 @@ def import_job_create(
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
+        # One record is enough to tell a file that holds nothing to import.
+        sample_rows=1,
     )
+    if not inspection.rows:
+        raise _invalid("file", "The file holds a header but no data rows: there is nothing to import.", code="no_rows")
     resolution = inspection.resolution
     assert resolution is not None
     if resolution.missing:

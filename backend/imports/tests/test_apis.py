@@ -67,6 +67,30 @@ def test_upload_of_an_empty_file_is_refused(upload):
     assert_refused(upload(b""), 400, "file")
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"title,author,isbn,publication_year\n", b"title,author,isbn\r\n\r\n\n", b"\n\ntitle,author,isbn"],
+    ids=["header only", "header and blank lines", "header without a newline"],
+)
+def test_upload_of_a_header_without_data_rows_is_refused_naming_the_file(upload, content):
+    error = assert_refused(upload(content), 400, "file")
+    assert error["code"] == "no_rows"
+    assert error["message"] == "The file holds a header but no data rows: there is nothing to import."
+
+
+def test_upload_of_a_workbook_with_a_header_and_no_rows_is_refused_naming_the_file(upload):
+    from tests.xlsx_files import xlsx_bytes
+
+    error = assert_refused(upload(xlsx_bytes([["title", "author", "isbn"], ()]), name="books.xlsx"), 400, "file")
+    assert error["code"] == "no_rows"
+
+
+def test_upload_whose_only_data_row_is_unreadable_is_accepted_and_reports_it_as_a_row_error(upload, settings):
+    settings.IMPORT_MAX_FIELD_CHARS = 100
+    response = upload(b"title,author,isbn\n" + b"x" * 500 + b"\n")
+    assert response.status_code == 201, response.content
+
+
 def test_upload_for_an_unknown_dataset_is_refused(upload):
     error = assert_refused(upload(books_csv(1), dataset="movies"), 400, "dataset")
     assert "books" in error["message"]

@@ -58,6 +58,7 @@ export function jobFixture(overrides: Partial<ImportJobDetail> = {}): ImportJobD
     filename: 'books.csv',
     file_size: 2048,
     status: 'pending',
+    outcome: null,
     on_conflict: 'error',
     delimiter: ',',
     encoding: 'utf-8',

@@ -853,6 +853,16 @@ export interface components {
             /** Format: int64 */
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
+            /**
+             * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled; null while it runs.
+             *
+             *     * `completed` - Every row was loaded, updated or skipped
+             *     * `completed_with_errors` - Completed, but some rows were rejected
+             *     * `all_failed` - Completed, but every row was rejected
+             *     * `failed` - The file could not be processed
+             *     * `cancelled` - Stopped before the end
+             */
+            readonly outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
             on_conflict: components["schemas"]["OnConflictEnum"];
             delimiter?: string;
             encoding?: string;
@@ -926,6 +936,16 @@ export interface components {
             /** Format: int64 */
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
+            /**
+             * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled; null while it runs.
+             *
+             *     * `completed` - Every row was loaded, updated or skipped
+             *     * `completed_with_errors` - Completed, but some rows were rejected
+             *     * `all_failed` - Completed, but every row was rejected
+             *     * `failed` - The file could not be processed
+             *     * `cancelled` - Stopped before the end
+             */
+            readonly outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
             on_conflict: components["schemas"]["OnConflictEnum"];
             delimiter?: string;
             encoding?: string;
@@ -1057,6 +1077,8 @@ export interface components {
              */
             import_emails: components["schemas"]["ImportEmailsEnum"];
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         /**
          * @description * `error` - Reject the row
          *     * `skip` - Keep the stored row
@@ -1064,6 +1086,15 @@ export interface components {
          * @enum {string}
          */
         OnConflictEnum: "error" | "skip" | "update";
+        /**
+         * @description * `completed` - Every row was loaded, updated or skipped
+         *     * `completed_with_errors` - Completed, but some rows were rejected
+         *     * `all_failed` - Completed, but every row was rejected
+         *     * `failed` - The file could not be processed
+         *     * `cancelled` - Stopped before the end
+         * @enum {string}
+         */
+        OutcomeEnum: "completed" | "completed_with_errors" | "all_failed" | "failed" | "cancelled";
         PaginatedApiKeyOutputList: {
             count: number;
             /** Format: uri */
