@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from imports.models import ImportJob, ImportRowError
+from imports.models import ImportJob, ImportRowError, SavedMapping
 
 
 @admin.register(ImportJob)
@@ -30,3 +30,11 @@ class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
     search_fields = ["job__id"]
     raw_id_fields = ["job"]
     readonly_fields = ["job", "row_number", "raw_data", "errors"]
+
+
+@admin.register(SavedMapping)
+class SavedMappingAdmin(admin.ModelAdmin[SavedMapping]):
+    list_display = ["id", "workspace", "dataset", "name", "updated_at", "last_used_at"]
+    list_filter = ["dataset", "workspace"]
+    search_fields = ["id", "name"]
+    readonly_fields = ["workspace", "dataset", "header_key", "headers", "created_at", "updated_at", "last_used_at"]

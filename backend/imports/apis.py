@@ -22,7 +22,7 @@ from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
 from imports.errors_csv import errors_csv_rows
 from imports.inspection import ALLOWED_EXTENSIONS, ENCODING_SOURCES, MATCHED_BY, Inspection, file_inspect
-from imports.models import ImportJob, ImportRowError
+from imports.models import ImportJob, ImportRowError, SavedMapping
 from imports.origin import request_started_by
 from imports.outputs import cleaned_lines_stream
 from imports.pipeline.progress import job_metrics
@@ -32,6 +32,10 @@ from imports.selectors import (
     import_job_get,
     import_job_list,
     import_row_error_list,
+    saved_mapping_as_headers,
+    saved_mapping_for_headers,
+    saved_mapping_get,
+    saved_mapping_list,
 )
 from imports.services import (
     column_mapping_parse,
@@ -39,6 +43,9 @@ from imports.services import (
     import_job_create,
     import_job_create_idempotent,
     import_job_delete,
+    saved_mapping_delete,
+    saved_mapping_save,
+    saved_mapping_update,
 )
 
 ERRORS_PREVIEW = 10
@@ -119,6 +126,12 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     )
     errors_csv_url = serializers.SerializerMethodField(help_text="The rejected rows as CSV; null once removed.")
 
+    saved_mapping = serializers.UUIDField(
+        source="saved_mapping_id",
+        allow_null=True,
+        help_text="The workspace's saved mapping for this file's headers, when the upload mapped columns.",
+    )
+
     class Meta:
         model = ImportJob
         fields = [
@@ -160,6 +173,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "ignored_columns",
             "headers",
             "column_mapping",
+            "saved_mapping",
             "created_at",
             "started_at",
             "finished_at",
@@ -224,7 +238,17 @@ class ImportJobListCreateApi(APIView):
         file = serializers.FileField(allow_empty_file=True, use_url=False)
         dataset = TextField()
         column_mapping = TextField(
-            required=False, allow_blank=True, help_text="JSON object: dataset column -> header in the file."
+            required=False,
+            allow_blank=True,
+            help_text=(
+                'JSON object: dataset column -> header in the file, or "" to leave the column empty. '
+                "The mapping the upload ends up with is saved for this dataset and header set."
+            ),
+        )
+        mapping_id = serializers.UUIDField(
+            required=False,
+            allow_null=True,
+            help_text="A saved mapping to read the file with (GET /api/mappings/); not with column_mapping.",
         )
         delimiter = TextField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
         encoding = TextField(required=False, allow_blank=True, max_length=50)
@@ -291,6 +315,7 @@ class ImportJobListCreateApi(APIView):
         options = {
             "dataset": values["dataset"],
             "column_mapping": values.get("column_mapping"),
+            "mapping_id": values.get("mapping_id"),
             "delimiter": values.get("delimiter") or None,
             "encoding": values.get("encoding") or None,
             "on_conflict": values.get("on_conflict"),
@@ -563,5 +588,135 @@ class ImportConfigApi(APIView):
             "allowed_extensions": list(ALLOWED_EXTENSIONS),
             "on_conflict_choices": list(ImportJob.OnConflict.values),
             "datasets": dataset_list(),
+        }
+        return Response(self.OutputSerializer(body).data)
+
+
+@extend_schema_serializer(component_name="SavedMapping")
+class SavedMappingOutputSerializer(serializers.ModelSerializer[SavedMapping]):
+    headers = serializers.ListField(
+        child=serializers.CharField(), help_text="The headers of the file that saved it, as written there."
+    )
+    mapping = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text='Dataset column -> the header it reads, or "" for a column left empty.',
+    )
+
+    class Meta:
+        model = SavedMapping
+        fields = ["id", "dataset", "name", "headers", "mapping", "created_at", "updated_at", "last_used_at"]
+
+
+def _mapping_field(**kwargs: Any) -> serializers.DictField:
+    return serializers.DictField(
+        child=TextField(allow_blank=True, max_length=500),
+        help_text='Dataset column -> header of the file, or "" to leave the column empty.',
+        **kwargs,
+    )
+
+
+def _headers_field(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=TextField(allow_blank=True, max_length=500), min_length=1, max_length=1000, **kwargs
+    )
+
+
+class SavedMappingListCreateApi(APIView):
+    """Column mappings remembered per dataset and header set (headers trimmed, case-folded, any order)."""
+
+    class FilterSerializer(serializers.Serializer[Any]):
+        dataset = TextField(required=False, allow_blank=True, help_text="Empty: every dataset.")
+
+    @extend_schema_serializer(component_name="SavedMappingCreateInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        dataset = TextField(max_length=100)
+        headers = _headers_field(help_text="The file's headers.")
+        mapping = _mapping_field()
+        name = TextField(required=False, allow_blank=True, max_length=200)
+
+    @extend_schema(
+        operation_id="mappings_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated_serializer(SavedMappingOutputSerializer)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        mappings = saved_mapping_list(workspace=request_workspace(request), **filters.validated_data)
+        return paginate(queryset=mappings, serializer_class=SavedMappingOutputSerializer, request=request, view=self)
+
+    @extend_schema(
+        operation_id="mappings_save",
+        description="Save the mapping for a dataset and header set; one saved for the same headers is replaced (200).",
+        request=InputSerializer,
+        responses={201: SavedMappingOutputSerializer, 200: SavedMappingOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved, created = saved_mapping_save(workspace=request_workspace(request), **data.validated_data)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(SavedMappingOutputSerializer(saved).data, status=code)
+
+
+class SavedMappingDetailApi(APIView):
+    @extend_schema_serializer(component_name="SavedMappingUpdateInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        mapping = _mapping_field(required=False)
+        name = TextField(required=False, allow_blank=True, max_length=200)
+
+    @extend_schema(operation_id="mappings_retrieve", responses={200: SavedMappingOutputSerializer})
+    def get(self, request: Request, mapping_id: str) -> Response:
+        saved = saved_mapping_get(workspace=request_workspace(request), mapping_id=mapping_id)
+        return Response(SavedMappingOutputSerializer(saved).data)
+
+    @extend_schema(
+        operation_id="mappings_update",
+        description="Change the name, or the mapping (replaced whole; columns left out are matched by name again).",
+        request=InputSerializer,
+        responses={200: SavedMappingOutputSerializer},
+    )
+    def patch(self, request: Request, mapping_id: str) -> Response:
+        saved = saved_mapping_get(workspace=request_workspace(request), mapping_id=mapping_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = saved_mapping_update(saved_mapping=saved, **data.validated_data)
+        return Response(SavedMappingOutputSerializer(saved).data)
+
+    @extend_schema(operation_id="mappings_destroy", responses={204: None})
+    def delete(self, request: Request, mapping_id: str) -> Response:
+        saved = saved_mapping_get(workspace=request_workspace(request), mapping_id=mapping_id)
+        saved_mapping_delete(saved_mapping=saved)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SavedMappingMatchApi(APIView):
+    """The saved mapping to propose for a file: the one of the same dataset and header set, if any."""
+
+    @extend_schema_serializer(component_name="SavedMappingMatchInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        dataset = TextField(max_length=100)
+        headers = _headers_field(help_text="The file's headers, as it writes them.")
+
+    @extend_schema_serializer(component_name="SavedMappingMatch")
+    class OutputSerializer(serializers.Serializer[Any]):
+        saved_mapping = SavedMappingOutputSerializer(allow_null=True, help_text="null: none saved for these headers.")
+        column_mapping = serializers.DictField(
+            child=serializers.CharField(allow_blank=True),
+            allow_null=True,
+            help_text="The saved mapping with each header spelled as the given headers spell it.",
+        )
+
+    @extend_schema(operation_id="mappings_match", request=InputSerializer, responses={200: OutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        headers = data.validated_data["headers"]
+        saved = saved_mapping_for_headers(
+            workspace=request_workspace(request), dataset=data.validated_data["dataset"], headers=headers
+        )
+        body = {
+            "saved_mapping": saved,
+            "column_mapping": saved_mapping_as_headers(saved_mapping=saved, headers=headers) if saved else None,
         }
         return Response(self.OutputSerializer(body).data)

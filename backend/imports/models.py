@@ -85,6 +85,10 @@ class ImportJob(models.Model):
     delimiter = models.CharField(max_length=1, default=",")
     on_conflict = models.CharField(max_length=10, choices=OnConflict.choices, default=OnConflict.ERROR)
     column_mapping = models.JSONField(default=dict, blank=True)
+    # The workspace's remembered mapping for this file's header set, when the upload used a mapping.
+    saved_mapping = models.ForeignKey(
+        "imports.SavedMapping", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # IANA zone of date-times written without one; empty means the dataset's own.
     timezone = models.CharField(max_length=64, blank=True, default="")
     headers = models.JSONField(default=list, blank=True)
@@ -216,3 +220,37 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.job_id}"
+
+
+class SavedMapping(models.Model):
+    """A column mapping a workspace used for one dataset and one set of headers.
+
+    Kept when an upload maps columns, proposed again for a file with the same header set (headers
+    compared as the matching compares them: trimmed, case-folded, in any order), and named by
+    later uploads with ``mapping_id``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    dataset = models.CharField(max_length=100)
+    name = models.CharField(max_length=200, blank=True, default="")
+    # sha256 of the header set (imports.pipeline.mapping.header_set): what "the same headers" means.
+    header_key = models.CharField(max_length=64)
+    # The headers as the file that saved the mapping wrote them, in its order.
+    headers = models.JSONField(default=list)
+    # Dataset column -> header it reads, or "" for a column left empty.
+    mapping = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "dataset", "header_key"], name="imports_savedmapping_headers_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.dataset}: {', '.join(self.headers)}"

@@ -8,7 +8,8 @@ from rest_framework import status
 from accounts.models import Workspace
 from config.errors import ApplicationError
 from datasets.registry import Dataset, dataset_get, dataset_list
-from imports.models import ImportJob, ImportRowError
+from imports.models import ImportJob, ImportRowError, SavedMapping
+from imports.pipeline.mapping import header_normalise, header_set_key
 
 
 def import_job_list(
@@ -67,3 +68,38 @@ def import_job_files_check(*, job: ImportJob) -> None:
             code="files_removed",
             status_code=status.HTTP_410_GONE,
         )
+
+
+def saved_mapping_list(*, workspace: Workspace, dataset: str | None = None) -> QuerySet[SavedMapping]:
+    mappings = SavedMapping.objects.filter(workspace=workspace).order_by("-updated_at", "pk")
+    if dataset:
+        mappings = mappings.filter(dataset=dataset)
+    return mappings
+
+
+def saved_mapping_get(*, workspace: Workspace, mapping_id: str | uuid.UUID) -> SavedMapping:
+    """A saved mapping of this workspace; any other id is a 404."""
+    try:
+        key = uuid.UUID(str(mapping_id))
+    except ValueError:
+        key = None
+    found = SavedMapping.objects.filter(workspace=workspace, pk=key).first() if key else None
+    if found is None:
+        raise ApplicationError("No such saved mapping.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+    return found
+
+
+def saved_mapping_for_headers(*, workspace: Workspace, dataset: str, headers: list[str]) -> SavedMapping | None:
+    """The workspace's mapping for this dataset and header set, if one was saved."""
+    return SavedMapping.objects.filter(workspace=workspace, dataset=dataset, header_key=header_set_key(headers)).first()
+
+
+def saved_mapping_as_headers(*, saved_mapping: SavedMapping, headers: list[str]) -> dict[str, str]:
+    """The saved mapping with each header spelled as ``headers`` spell it (same set, maybe another case)."""
+    spelled: dict[str, str] = {}
+    for name in headers:
+        spelled.setdefault(header_normalise(name), name)
+    return {
+        column: spelled.get(header_normalise(header), header) if header else ""
+        for column, header in saved_mapping.mapping.items()
+    }

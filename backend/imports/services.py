@@ -24,19 +24,20 @@ from rest_framework import status
 
 from accounts.models import Workspace
 from config.errors import ApplicationError
-from datasets.registry import dataset_get
+from datasets.registry import Dataset, dataset_get
 from imports.broker import broker_queued_job_ids
 from imports.inspection import file_inspect, format_of
-from imports.models import IdempotencyKey, ImportJob, ImportRowError
+from imports.models import IdempotencyKey, ImportJob, ImportRowError, SavedMapping
 from imports.origin import StartedBy
 from imports.outputs import cleaned_csv_lines
 from imports.pipeline.errors import PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
+from imports.pipeline.mapping import header_normalise, header_set_key
 from imports.pipeline.progress import JobStopped
 from imports.pipeline.results import BatchResult
 from imports.pipeline.run import job_pipeline_run
 from imports.pipeline.sanitizing import job_sanitize_run
-from imports.selectors import dataset_require, import_job_same_file
+from imports.selectors import dataset_require, import_job_same_file, saved_mapping_get
 from imports.storage import FILES, QUARANTINE, Area, area_files, file_delete, file_save, file_writer
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def import_job_create(
     file: UploadedFile,
     dataset: str,
     column_mapping: str | Mapping[str, Any] | None = None,
+    mapping_id: str | uuid.UUID | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
     on_conflict: str | None = None,
@@ -79,6 +81,8 @@ def import_job_create(
 
     ``enqueue=False`` leaves the job for a caller that processes it in-process
     (``import_job_process`` sanitizes it first).
+    An upload that maps columns (``column_mapping``, or ``mapping_id`` naming a saved mapping)
+    saves the mapping it ends up with for the workspace, dataset and header set.
     """
     target = dataset_require(dataset)
     original_name = PurePath(file.name or "upload.csv").name
@@ -99,19 +103,32 @@ def import_job_create(
         )
     zone = timezone_validate(timezone)
     mapping = column_mapping_parse(column_mapping)
+    saved: SavedMapping | None = None
+    if mapping_id:
+        if mapping:
+            raise _invalid("mapping_id", "Give either mapping_id or column_mapping, not both.")
+        saved = _saved_mapping_named(workspace=workspace, mapping_id=mapping_id, dataset=target.name)
+        mapping = dict(saved.mapping)
     if kind != "xlsx" and (sheet or "").strip():
         raise _invalid("sheet", "Only an Excel workbook (.xlsx) has sheets.")
-    inspection = file_inspect(
-        file=file,
-        filename=original_name,
-        dataset=target,
-        column_mapping=mapping,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        # One record is enough to tell a file that holds nothing to import.
-        sample_rows=1,
-    )
+    try:
+        inspection = file_inspect(
+            file=file,
+            filename=original_name,
+            dataset=target,
+            column_mapping=mapping,
+            encoding=encoding,
+            delimiter=delimiter,
+            sheet=sheet,
+            # One record is enough to tell a file that holds nothing to import.
+            sample_rows=1,
+        )
+    except ApplicationError as refused:
+        if saved is None or "column_mapping" not in refused.fields:
+            raise
+        # The mapping came from mapping_id: the caller sent no column_mapping to blame.
+        refused.fields["mapping_id"] = refused.fields.pop("column_mapping")
+        raise
     if not inspection.rows:
         raise _invalid("file", "The file holds a header but no data rows: there is nothing to import.", code="no_rows")
     resolution = inspection.resolution
@@ -151,6 +168,14 @@ def import_job_create(
     )
     try:
         with transaction.atomic():
+            if mapping or saved is not None:
+                job.saved_mapping, _ = saved_mapping_save(
+                    workspace=workspace,
+                    dataset=target.name,
+                    headers=job.headers,
+                    mapping=resolution.raw.mapping(dataset=target, headers=job.headers),
+                    used=True,
+                )
             job.save()
             if enqueue:
                 transaction.on_commit(lambda: import_job_enqueue(job=job))
@@ -231,6 +256,83 @@ def upload_sha256(file: UploadedFile) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+def _saved_mapping_named(*, workspace: Workspace, mapping_id: str | uuid.UUID, dataset: str) -> SavedMapping:
+    try:
+        saved = saved_mapping_get(workspace=workspace, mapping_id=mapping_id)
+    except ApplicationError:
+        raise _invalid("mapping_id", f"No saved mapping {mapping_id} in this workspace.") from None
+    if saved.dataset != dataset:
+        raise _invalid("mapping_id", f"The saved mapping {mapping_id} is for {saved.dataset}, not {dataset}.")
+    return saved
+
+
+def _saved_mapping_clean(*, dataset: Dataset, headers: list[str], mapping: Mapping[str, Any]) -> dict[str, str]:
+    """A mapping of dataset columns to headers of ``headers`` (or "" for none), else a 400 naming it."""
+    known = {header_normalise(name) for name in headers if name.strip()}
+    columns = {c.name for c in dataset.columns}
+    problems = []
+    for column, header in mapping.items():
+        if column not in columns:
+            problems.append(f"{column!r} is not a column of {dataset.name} (columns: {', '.join(sorted(columns))}).")
+        elif not isinstance(header, str):
+            problems.append(f"{column!r} must be mapped to a header or to an empty text.")
+        elif header.strip() and header_normalise(header) not in known:
+            problems.append(f"{column!r} is mapped to {header!r}, which is not one of the headers.")
+    if problems:
+        raise ApplicationError(problems[0], code="invalid_column_mapping", fields={"mapping": problems})
+    return {column: header.strip() for column, header in mapping.items()}
+
+
+def saved_mapping_save(
+    *,
+    workspace: Workspace,
+    dataset: str,
+    headers: list[str],
+    mapping: Mapping[str, Any],
+    name: str | None = None,
+    used: bool = False,
+) -> tuple[SavedMapping, bool]:
+    """Save the mapping of the workspace for this dataset and header set, replacing the one there
+    was; says whether it is new. ``used``: an upload is using it now."""
+    target = dataset_get(dataset)
+    if target is None:
+        raise _invalid("dataset", f"Unknown dataset {dataset!r}.", code="unknown_dataset")
+    if not any(header.strip() for header in headers):
+        raise _invalid("headers", "Give the file's headers.")
+    values: dict[str, Any] = {
+        "headers": list(headers),
+        "mapping": _saved_mapping_clean(dataset=target, headers=headers, mapping=mapping),
+    }
+    if name is not None:
+        values["name"] = name
+    if used:
+        values["last_used_at"] = timezone.now()
+    # update_or_create locks the row it finds, and reads again when a concurrent create wins the race.
+    return SavedMapping.objects.update_or_create(
+        workspace=workspace, dataset=target.name, header_key=header_set_key(headers), defaults=values
+    )
+
+
+def saved_mapping_update(
+    *, saved_mapping: SavedMapping, mapping: Mapping[str, Any] | None = None, name: str | None = None
+) -> SavedMapping:
+    """Change what a saved mapping maps (the whole mapping is replaced) or its name."""
+    target = dataset_get(saved_mapping.dataset)
+    if target is None:
+        raise _invalid("dataset", f"The dataset {saved_mapping.dataset!r} no longer exists.", code="unknown_dataset")
+    if mapping is not None:
+        saved_mapping.mapping = _saved_mapping_clean(dataset=target, headers=saved_mapping.headers, mapping=mapping)
+    if name is not None:
+        saved_mapping.name = name
+    saved_mapping.save(update_fields=["mapping", "name", "updated_at"])
+    return saved_mapping
+
+
+def saved_mapping_delete(*, saved_mapping: SavedMapping) -> None:
+    """Forget a saved mapping; jobs that used it keep their own copy of the columns they read."""
+    saved_mapping.delete()
 
 
 def import_job_enqueue(*, job: ImportJob) -> bool:

@@ -11,4 +11,7 @@ urlpatterns = [
     path("imports/<str:job_id>/errors/", apis.ImportRowErrorListApi.as_view(), name="import-errors"),
     path("imports/<str:job_id>/errors.csv", apis.ImportRowErrorCsvApi.as_view(), name="import-errors-csv"),
     path("imports/<str:job_id>/cleaned.csv", apis.ImportCleanedCsvApi.as_view(), name="import-cleaned-csv"),
+    path("mappings/", apis.SavedMappingListCreateApi.as_view(), name="mappings"),
+    path("mappings/match/", apis.SavedMappingMatchApi.as_view(), name="mappings-match"),
+    path("mappings/<str:mapping_id>/", apis.SavedMappingDetailApi.as_view(), name="mapping-detail"),
 ]

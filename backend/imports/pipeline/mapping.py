@@ -2,11 +2,14 @@
 
 Order of precedence: the caller's ``column_mapping``, then a header with the column's own name,
 then one of its aliases. Names compare trimmed and case-insensitively; an exact name is claimed
-before any alias, so a file with both ``author`` and ``authors`` reads ``author``.
+before any alias, so a file with both ``author`` and ``authors`` reads ``author``. A column the
+mapping sets to an empty header is left empty: no name or alias claims it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,17 +24,34 @@ class ColumnResolution:
     ignored: list[str]
     header_count: int
 
+    def mapping(self, *, dataset: Dataset, headers: list[str]) -> dict[str, str]:
+        """Every dataset column -> the header it reads, as the file writes it, or "" if none."""
+        return {c.name: headers[self.indexes[c.name]] if c.name in self.indexes else "" for c in dataset.columns}
 
-def _norm(name: str) -> str:
+
+def header_normalise(name: str) -> str:
+    """A header as the matching compares it: trimmed, case-folded."""
     return name.strip().casefold()
+
+
+def header_set(headers: list[str]) -> list[str]:
+    """The headers of a file as a set the matching cannot tell apart: normalised, blanks left out,
+    sorted. Two files with the same header set resolve their columns the same way."""
+    return sorted({header_normalise(name) for name in headers if name.strip()})
+
+
+def header_set_key(headers: list[str]) -> str:
+    """A short fixed-size key of the header set, for storing and looking it up."""
+    return hashlib.sha256(json.dumps(header_set(headers)).encode()).hexdigest()
 
 
 def columns_resolve(*, dataset: Dataset, headers: list[str], column_mapping: Mapping[str, str]) -> ColumnResolution:
     positions: dict[str, int] = {}
     for index, name in enumerate(headers):
-        positions.setdefault(_norm(name), index)
+        positions.setdefault(header_normalise(name), index)
     taken: set[int] = set()
     indexes: dict[str, int] = {}
+    left_empty: set[str] = set()
 
     problems: list[str] = []
     columns = {c.name for c in dataset.columns}
@@ -40,8 +60,9 @@ def columns_resolve(*, dataset: Dataset, headers: list[str], column_mapping: Map
             problems.append(f"{target!r} is not a column of {dataset.name} (columns: {', '.join(sorted(columns))}).")
             continue
         if header is None or not str(header).strip():
+            left_empty.add(target)
             continue
-        found = positions.get(_norm(str(header)))
+        found = positions.get(header_normalise(str(header)))
         if found is None:
             problems.append(f"{target!r} is mapped to {header!r}, which is not a header of the file.")
             continue
@@ -57,17 +78,17 @@ def columns_resolve(*, dataset: Dataset, headers: list[str], column_mapping: Map
         )
 
     def claim(column: str, candidate: str) -> bool:
-        index = positions.get(_norm(candidate))
+        index = positions.get(header_normalise(candidate))
         if index is None or index in taken:
             return False
         indexes[column] = index
         taken.add(index)
         return True
 
-    for column in dataset.columns:
-        if column.name not in indexes:
-            claim(column.name, column.name)
-    for column in dataset.columns:
+    unmapped = [c for c in dataset.columns if c.name not in indexes and c.name not in left_empty]
+    for column in unmapped:
+        claim(column.name, column.name)
+    for column in unmapped:
         if column.name not in indexes:
             any(claim(column.name, alias) for alias in column.aliases)
 

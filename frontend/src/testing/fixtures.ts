@@ -90,6 +90,7 @@ export function jobFixture(overrides: Partial<ImportJobDetail> = {}): ImportJobD
     ignored_columns: [],
     headers: ['title', 'author', 'isbn'],
     column_mapping: {},
+    saved_mapping: null,
     created_at: '2026-11-24T08:00:00Z',
     started_at: null,
     finished_at: null,

@@ -451,6 +451,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mappings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Column mappings remembered per dataset and header set (headers trimmed, case-folded, any order). */
+        get: operations["mappings_list"];
+        put?: never;
+        /** @description Save the mapping for a dataset and header set; one saved for the same headers is replaced (200). */
+        post: operations["mappings_save"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mappings/{mapping_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["mappings_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["mappings_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Change the name, or the mapping (replaced whole; columns left out are matched by name again). */
+        patch: operations["mappings_update"];
+        trace?: never;
+    };
+    "/api/mappings/match/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The saved mapping to propose for a file: the one of the same dataset and header set, if any. */
+        post: operations["mappings_match"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/me/": {
         parameters: {
             query?: never;
@@ -827,8 +879,13 @@ export interface components {
             /** Format: binary */
             file: string;
             dataset: string;
-            /** @description JSON object: dataset column -> header in the file. */
+            /** @description JSON object: dataset column -> header in the file, or "" to leave the column empty. The mapping the upload ends up with is saved for this dataset and header set. */
             column_mapping?: string;
+            /**
+             * Format: uuid
+             * @description A saved mapping to read the file with (GET /api/mappings/); not with column_mapping.
+             */
+            mapping_id?: string | null;
             delimiter?: string;
             encoding?: string;
             /**
@@ -919,6 +976,11 @@ export interface components {
             column_mapping: {
                 [key: string]: string;
             };
+            /**
+             * Format: uuid
+             * @description The workspace's saved mapping for this file's headers, when the upload mapped columns.
+             */
+            saved_mapping: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1002,6 +1064,11 @@ export interface components {
             column_mapping: {
                 [key: string]: string;
             };
+            /**
+             * Format: uuid
+             * @description The workspace's saved mapping for this file's headers, when the upload mapped columns.
+             */
+            saved_mapping: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1135,6 +1202,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["RowErrorOutput"][];
         };
+        PaginatedSavedMappingOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["SavedMapping"][];
+        };
         PaginatedWebhookDeliveryOutputList: {
             count: number;
             /** Format: uri */
@@ -1142,6 +1217,13 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["WebhookDeliveryOutput"][];
+        };
+        PatchedSavedMappingUpdateInputRequest: {
+            /** @description Dataset column -> header of the file, or "" to leave the column empty. */
+            mapping?: {
+                [key: string]: string;
+            };
+            name?: string;
         };
         PatchedWebhookEndpointUpdateInputRequest: {
             url?: string;
@@ -1185,6 +1267,47 @@ export interface components {
             undecodable_bytes: number;
             bytes_read: number;
             bytes_written: number;
+        };
+        SavedMapping: {
+            /** Format: uuid */
+            readonly id: string;
+            dataset: string;
+            name?: string;
+            /** @description The headers of the file that saved it, as written there. */
+            headers: string[];
+            /** @description Dataset column -> the header it reads, or "" for a column left empty. */
+            mapping: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+        };
+        SavedMappingCreateInputRequest: {
+            dataset: string;
+            /** @description The file's headers. */
+            headers: (string)[];
+            /** @description Dataset column -> header of the file, or "" to leave the column empty. */
+            mapping: {
+                [key: string]: string;
+            };
+            name?: string;
+        };
+        SavedMappingMatch: {
+            /** @description null: none saved for these headers. */
+            saved_mapping: components["schemas"]["SavedMapping"] | null;
+            /** @description The saved mapping with each header spelled as the given headers spell it. */
+            column_mapping: {
+                [key: string]: string;
+            } | null;
+        };
+        SavedMappingMatchInputRequest: {
+            dataset: string;
+            /** @description The file's headers, as it writes them. */
+            headers: (string)[];
         };
         StartedBy: {
             /**
@@ -3209,6 +3332,356 @@ export interface operations {
             };
             /** @description A service the API needs is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mappings_list: {
+        parameters: {
+            query?: {
+                /** @description Empty: every dataset. */
+                dataset?: string;
+                /** @description Page number, from 1 (404 past the last page). */
+                page?: number;
+                /** @description Items per page, 1 to 500 (default 50). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSavedMappingOutputList"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mappings_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedMappingCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SavedMappingCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["SavedMappingCreateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedMapping"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedMapping"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mappings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mapping_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedMapping"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mappings_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mapping_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mappings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mapping_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSavedMappingUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSavedMappingUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSavedMappingUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedMapping"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mappings_match: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedMappingMatchInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SavedMappingMatchInputRequest"];
+                "multipart/form-data": components["schemas"]["SavedMappingMatchInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedMappingMatch"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
