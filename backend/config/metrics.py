@@ -10,7 +10,8 @@ pod) answers the same figures:
 
 - ``intake_import_jobs{status}``: import jobs by status;
 - ``intake_import_rows_total{outcome}``: rows of the stored jobs that were created, updated,
-  skipped or failed (deleting jobs lowers it, which Prometheus reads as a counter reset);
+  skipped or failed, dry runs left out (deleting jobs lowers it, which Prometheus reads as a
+  counter reset);
 - ``intake_import_oldest_pending_seconds``: how long the oldest job waiting for a worker (pending, or
   uploaded and not yet picked up to be sanitized) has waited.
 
@@ -61,7 +62,10 @@ class ImportJobsCollector(Collector):
         rows = CounterMetricFamily(
             "intake_import_rows", "Rows of the stored import jobs by outcome.", labels=["outcome"]
         )
-        sums = ImportJob.objects.aggregate(**{outcome: Sum(f"{outcome}_rows") for outcome in ROW_OUTCOMES})
+        # A dry run's counters are what an import would do: no row of theirs was written.
+        sums = ImportJob.objects.filter(dry_run=False).aggregate(
+            **{outcome: Sum(f"{outcome}_rows") for outcome in ROW_OUTCOMES}
+        )
         for outcome in ROW_OUTCOMES:
             rows.add_metric([outcome], sums[outcome] or 0)
         yield rows

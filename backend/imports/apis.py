@@ -43,6 +43,7 @@ from imports.services import (
     import_job_create,
     import_job_create_idempotent,
     import_job_delete,
+    import_job_start,
     saved_mapping_delete,
     saved_mapping_save,
     saved_mapping_update,
@@ -126,6 +127,15 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     )
     errors_csv_url = serializers.SerializerMethodField(help_text="The rejected rows as CSV; null once removed.")
 
+    dry_run = serializers.BooleanField(
+        help_text="A dry run writes no row: its counters and row errors are what the import would give."
+    )
+    dry_run_of = serializers.UUIDField(
+        source="dry_run_of_id", allow_null=True, help_text="The dry run this import was started from."
+    )
+    started_job = serializers.SerializerMethodField(
+        help_text="For a dry run: the import started from it (POST /api/imports/{id}/start/), if any."
+    )
     saved_mapping = serializers.UUIDField(
         source="saved_mapping_id",
         allow_null=True,
@@ -142,6 +152,9 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "file_size",
             "status",
             "outcome",
+            "dry_run",
+            "dry_run_of",
+            "started_job",
             "on_conflict",
             "delimiter",
             "encoding",
@@ -194,6 +207,13 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_errors_csv_url(self, job: ImportJob) -> str | None:
         return None if job.files_removed else f"/api/imports/{job.pk}/errors.csv"
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_started_job(self, job: ImportJob) -> str | None:
+        if not job.dry_run:
+            return None
+        started = getattr(job, "started_job", None)  # select_related by the selectors
+        return str(started.pk) if started is not None else None
 
     def get_progress_percent(self, job: ImportJob) -> float:
         return float(self._metrics(job)["progress_percent"] or 0.0)
@@ -269,6 +289,14 @@ class ImportJobListCreateApi(APIView):
             max_length=100,
             help_text="The worksheet of an .xlsx file to import; defaults to the first.",
         )
+        dry_run = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=(
+                "Run the whole file through validation and the conflict policy without writing a row: the job's "
+                "counters and row errors are what the import would give. Start the import with /start/."
+            ),
+        )
 
     @extend_schema(
         operation_id="imports_list",
@@ -322,6 +350,7 @@ class ImportJobListCreateApi(APIView):
             "timezone": values.get("timezone") or None,
             "started_by": request_started_by(request),
             "sheet": values.get("sheet") or None,
+            "dry_run": values.get("dry_run", False),
         }
         workspace = request_workspace(request)
         key = request.headers.get("Idempotency-Key")
@@ -368,6 +397,22 @@ class ImportJobCancelApi(APIView):
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
         job = import_job_cancel(job=job)
         return Response(ImportJobDetailOutputSerializer(job).data)
+
+
+class ImportJobStartApi(APIView):
+    @extend_schema(
+        operation_id="imports_start",
+        description=(
+            "Import the file of a completed dry run, with the same options: answers the new job (queued). "
+            "A dry run starts one import; asking again is a 409 naming it."
+        ),
+        request=None,
+        responses={201: ImportJobDetailOutputSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        started = import_job_start(job=job)
+        return Response(ImportJobDetailOutputSerializer(started).data, status=status.HTTP_201_CREATED)
 
 
 class ImportRowErrorListApi(APIView):

@@ -85,6 +85,12 @@ class ImportJob(models.Model):
     delimiter = models.CharField(max_length=1, default=",")
     on_conflict = models.CharField(max_length=10, choices=OnConflict.choices, default=OnConflict.ERROR)
     column_mapping = models.JSONField(default=dict, blank=True)
+    # A dry run classifies every row as the import would, writing none; its counters and row
+    # errors are what the import would give. A real job started from one names it.
+    dry_run = models.BooleanField(default=False)
+    dry_run_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="started_job"
+    )
     # The workspace's remembered mapping for this file's header set, when the upload used a mapping.
     saved_mapping = models.ForeignKey(
         "imports.SavedMapping", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -200,6 +206,23 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number} of {self.job_id}"
+
+
+class DryRunClaim(models.Model):
+    """A key a dry run's file would write, on databases without the per-job table of
+    PostgreSQL (imports.pipeline.loading.OrmDryRunLoader). Deleted when the dry run ends."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # The key's and the row's values as the database stores them, as JSON lists of text.
+    key = models.TextField()
+    row_number = models.PositiveIntegerField()
+    values = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "key"], name="imports_dryrunclaim_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key} at row {self.row_number} of {self.job_id}"
 
 
 class IdempotencyKey(models.Model):

@@ -15,7 +15,7 @@ from imports.pipeline.mapping import header_normalise, header_set_key
 def import_job_list(
     *, workspace: Workspace, status: str | None = None, dataset: str | None = None
 ) -> QuerySet[ImportJob]:
-    jobs = ImportJob.objects.filter(workspace=workspace).order_by("-created_at")
+    jobs = ImportJob.objects.filter(workspace=workspace).select_related("started_job").order_by("-created_at")
     if status:
         jobs = jobs.filter(status=status)
     if dataset:
@@ -29,7 +29,7 @@ def import_job_get(*, workspace: Workspace, job_id: str | uuid.UUID) -> ImportJo
         key = uuid.UUID(str(job_id))
     except ValueError:
         key = None
-    job = ImportJob.objects.filter(workspace=workspace, pk=key).first() if key else None
+    job = ImportJob.objects.filter(workspace=workspace, pk=key).select_related("started_job").first() if key else None
     if job is None:
         raise ApplicationError("No such import job.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
     return job
@@ -40,9 +40,12 @@ def import_row_error_list(*, job: ImportJob) -> QuerySet[ImportRowError]:
 
 
 def import_job_same_file(*, workspace: Workspace, dataset: str, sha256: str) -> ImportJob | None:
-    """The earliest job of the workspace that imported (or is importing) these bytes into the dataset."""
+    """The earliest job of the workspace that imported (or is importing) these bytes into the dataset.
+
+    A dry run imported nothing, so it is never that job.
+    """
     return (
-        ImportJob.objects.filter(workspace=workspace, dataset=dataset, sha256=sha256)
+        ImportJob.objects.filter(workspace=workspace, dataset=dataset, sha256=sha256, dry_run=False)
         .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.CANCELLED])
         .order_by("created_at")
         .first()

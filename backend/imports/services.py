@@ -32,13 +32,14 @@ from imports.origin import StartedBy
 from imports.outputs import cleaned_csv_lines
 from imports.pipeline.errors import PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
+from imports.pipeline.loading import dry_run_claims_drop, dry_run_claims_left
 from imports.pipeline.mapping import header_normalise, header_set_key
 from imports.pipeline.progress import JobStopped
 from imports.pipeline.results import BatchResult
 from imports.pipeline.run import job_pipeline_run
 from imports.pipeline.sanitizing import job_sanitize_run
 from imports.selectors import dataset_require, import_job_same_file, saved_mapping_get
-from imports.storage import FILES, QUARANTINE, Area, area_files, file_delete, file_save, file_writer
+from imports.storage import FILES, QUARANTINE, Area, area_files, file_delete, file_exists, file_save, file_writer
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def import_job_create(
     sheet: str | None = None,
     sha256: str | None = None,
     started_by: StartedBy | None = None,
+    dry_run: bool = False,
     enqueue: bool = True,
 ) -> ImportJob:
     """Check an upload, put it in quarantine and queue its sanitize task. On any refusal nothing
@@ -81,6 +83,8 @@ def import_job_create(
 
     ``enqueue=False`` leaves the job for a caller that processes it in-process
     (``import_job_process`` sanitizes it first).
+    ``dry_run``: the job classifies every row as the import would and writes none
+    (``import_job_start`` then imports the same file with the same options).
     An upload that maps columns (``column_mapping``, or ``mapping_id`` naming a saved mapping)
     saves the mapping it ends up with for the workspace, dataset and header set.
     """
@@ -157,6 +161,7 @@ def import_job_create(
         delimiter=inspection.delimiter or ",",
         headers=inspection.header.names,
         ignored_columns=resolution.ignored,
+        dry_run=dry_run,
     )
     job.sha256 = sha256 or upload_sha256(file)
     job.duplicate_of = import_job_same_file(workspace=workspace, dataset=target.name, sha256=job.sha256)
@@ -374,6 +379,10 @@ def import_job_finish(
     if ended:
         logger.info("import job %s %s%s", job_id, status, f" ({reason})" if reason else "")
         transaction.on_commit(functools.partial(_notify_finished, job_id), robust=True)
+        if ImportJob.objects.filter(pk=job_id, dry_run=True).exists():
+            # A batch still loading holds the job's row, which the update above waited for, so
+            # no batch of this run touches the keys after this.
+            dry_run_claims_drop(job_id=uuid.UUID(str(job_id)))
     return ended
 
 
@@ -536,7 +545,8 @@ def import_job_process(*, job_id: uuid.UUID | str, on_batch: Callable[[BatchResu
     try:
         job_pipeline_run(job=job, on_batch=on_batch)
         job.refresh_from_db()
-        if job.status == ImportJob.Status.PROCESSING:
+        # A dry run wrote no row: it has no cleaned output.
+        if job.status == ImportJob.Status.PROCESSING and not job.dry_run:
             cleaned = job_cleaned_write(job=job)
             ImportJob.objects.filter(pk=job.pk).update(cleaned_key=cleaned)
     except JobStopped as stop:
@@ -598,6 +608,7 @@ def import_jobs_watchdog() -> WatchdogReport:
     for job in [*never_queued, *lost_messages]:
         if import_job_enqueue(job=job):
             report.requeued.append(str(job.pk))
+    _dry_run_claims_sweep()
     if report.requeued or report.failed:
         logger.warning("watchdog: queued again %s, failed %s", report.requeued, report.failed)
     return report
@@ -606,13 +617,21 @@ def import_jobs_watchdog() -> WatchdogReport:
 # ---- Outputs and files ---------------------------------------------------------------------
 
 
+def _final_copy_shared(*, job: ImportJob) -> bool:
+    """A dry run and the import started from it read one final copy: it stays while either keeps files."""
+    if not job.final_key:
+        return False
+    sibling = Q(dry_run_of=job.pk) | Q(pk=job.dry_run_of_id) if job.dry_run_of_id else Q(dry_run_of=job.pk)
+    return ImportJob.objects.filter(sibling, final_key=job.final_key, files_removed_at__isnull=True).exists()
+
+
 def _job_files_delete(*, job: ImportJob, reason: str) -> bool:
     """Delete a finished job's files and row errors and mark it; False when the storage failed
     (nothing is marked then, so the next try deletes what is left)."""
     removed = all(
         [
             _delete_quietly(area=QUARANTINE, key=job.quarantine_key),
-            _delete_quietly(area=FILES, key=job.final_key),
+            _final_copy_shared(job=job) or _delete_quietly(area=FILES, key=job.final_key),
             _delete_quietly(area=FILES, key=job.cleaned_key),
         ]
     )
@@ -712,3 +731,68 @@ def job_cleaned_write(*, job: ImportJob) -> str:
         for line in cleaned_csv_lines(dataset=dataset, job=job):
             out.write(line.encode("utf-8"))
     return key
+
+
+def _dry_run_claims_sweep() -> None:
+    """Drop the keys of dry runs that ended without dropping them (a job deleted, a drop that failed)."""
+    left = dry_run_claims_left()
+    if not left:
+        return
+    running = set(
+        ImportJob.objects.filter(pk__in=left).exclude(status__in=ImportJob.FINAL_STATUSES).values_list("pk", flat=True)
+    )
+    for job_id in left:
+        if job_id not in running:
+            dry_run_claims_drop(job_id=job_id)
+
+
+def import_job_start(*, job: ImportJob) -> ImportJob:
+    """The import of a completed dry run: a new job on the same final copy, with the same options.
+
+    The final copy is shared, not copied; it is deleted with the last of the two jobs that still
+    keep files (``_job_files_delete``). A dry run starts one import; asking again is a 409 naming it.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.dry_run:
+            raise _conflict("not_dry_run", "Only a dry run can be started; this job is an import.")
+        if job.status != ImportJob.Status.COMPLETED:
+            raise _conflict("dry_run_not_completed", f"The dry run is {job.status}; only a completed one can start.")
+        started = ImportJob.objects.filter(dry_run_of=job).first()
+        if started is not None:
+            raise _conflict("already_started", f"This dry run was already started as job {started.pk}.")
+        if job.files_removed or not job.final_key or not file_exists(area=FILES, key=job.final_key):
+            raise _conflict("file_missing", "The dry run's file is no longer stored; upload it again.")
+        real = ImportJob(
+            workspace_id=job.workspace_id,
+            dataset=job.dataset,
+            # Sanitized already: the job waits for a worker to process it.
+            status=ImportJob.Status.PENDING,
+            format=job.format,
+            sheet=job.sheet,
+            original_filename=job.original_filename,
+            final_key=job.final_key,
+            file_size=job.file_size,
+            final_size=job.final_size,
+            sanitize_report=job.sanitize_report,
+            sha256=job.sha256,
+            encoding=job.encoding,
+            delimiter=job.delimiter,
+            on_conflict=job.on_conflict,
+            column_mapping=job.column_mapping,
+            timezone=job.timezone,
+            headers=job.headers,
+            ignored_columns=job.ignored_columns,
+            saved_mapping_id=job.saved_mapping_id,
+            # The same file read the same way: pass 1 need not count it again.
+            total_rows=job.total_rows,
+            dry_run_of=job,
+        )
+        real.duplicate_of = import_job_same_file(workspace=job.workspace, dataset=job.dataset, sha256=job.sha256)
+        real.save()
+        transaction.on_commit(lambda: import_job_enqueue(job=real))
+    return real
+
+
+def _conflict(code: str, message: str) -> ApplicationError:
+    return ApplicationError(message, code=code, status_code=status.HTTP_409_CONFLICT)

@@ -67,6 +67,14 @@ def test_metrics_count_jobs_by_status_and_rows_by_outcome_at_scrape_time(setting
     assert 299 <= sample(body, "intake_import_oldest_pending_seconds") < 400
 
 
+def test_rows_of_dry_runs_are_not_counted_as_imported(settings, run_import):
+    settings.METRICS_TOKEN = TOKEN
+    run_import(books_csv(3), dry_run=True)
+    body = scrape().content.decode()
+    assert sample(body, "intake_import_jobs", status="completed") == 1
+    assert sample(body, "intake_import_rows_total", outcome="created") == 0
+
+
 def test_metrics_show_the_workers_rate_batch_time_and_queue_wait(settings, run_import, make_job):
     settings.METRICS_TOKEN = TOKEN
     settings.IMPORT_BATCH_SIZE = 2

@@ -51,3 +51,37 @@ def test_the_card_feeds_give_the_same_statuses_on_sqlite(run_import, workspace):
     assert found == EXPECTED
     again = [run_import(content, dataset=name, name=f"{name}.csv") for name, content in FEEDS.items()]
     assert sum(j.skipped_rows for j in again) == 12
+
+
+@pytest.mark.parametrize("policy", ["error", "skip", "update"])
+def test_a_dry_run_on_sqlite_counts_what_the_import_then_does(make_job, run_import, workspace, settings, policy):
+    from imports.models import DryRunClaim
+    from imports.tests.test_dry_run import TRICKY, dry_then_real
+    from tests.csv_files import books_csv, isbn
+    from tests.factories import BookFactory
+
+    run_import(books_csv(1, start=1))
+    BookFactory(workspace=workspace, isbn=isbn(7), title="Seven")
+    settings.IMPORT_BATCH_SIZE = 3
+    dry, real = dry_then_real(make_job, TRICKY, on_conflict=policy)
+    assert dry == real
+    assert dry["counters"][2:6] == {"error": (3, 0, 0, 8), "skip": (3, 0, 3, 5), "update": (3, 2, 0, 6)}[policy]
+    assert not DryRunClaim.objects.exists()
+
+
+def test_a_feed_dry_run_on_sqlite_skips_identical_repeats_as_the_import_does(make_job, run_import, settings):
+    from imports.tests.test_dry_run import dry_then_real
+
+    run_import(b"ID,Card ID,User Mobile,Timestamp\n1,C-1,0585949014,13-11-2023 10:00\n", dataset="card_pickup")
+    settings.IMPORT_BATCH_SIZE = 2
+    content = (
+        b"ID,Card ID,User Mobile,Timestamp\n"
+        b"1,C-9,0585949014,13-11-2023 14:00\n"
+        b"2,C-8,0585949014,13-11-2023 15:00\n"
+        b"1,C-9,0585949014,2023-11-13T10:00:00Z\n"
+        b"3,C-9,0501234567,13-11-2023 14:00\n"
+        b"4,C-1,0585949014,13-11-2023 10:00\n"
+    )
+    dry, real = dry_then_real(make_job, content, dataset="card_pickup")
+    assert dry == real
+    assert dry["counters"][2:6] == (2, 0, 2, 1)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -76,6 +77,8 @@ class LoadTarget:
     workspace_id: int
     job_id: uuid.UUID
     on_conflict: str  # "error" | "skip" | "update"
+    # Classify every row exactly as a load would, and write none (see PostgresDryRunLoader).
+    dry_run: bool = False
 
     @property
     def fields(self) -> list[str]:
@@ -117,8 +120,8 @@ def _column(model_field: Any) -> str:
 
 def loader_for(target: LoadTarget) -> Loader:
     if connection.vendor == "postgresql":
-        return PostgresCopyLoader(target)
-    return OrmLoader(target)
+        return PostgresDryRunLoader(target) if target.dry_run else PostgresCopyLoader(target)
+    return OrmDryRunLoader(target) if target.dry_run else OrmLoader(target)
 
 
 class PostgresCopyLoader:
@@ -151,12 +154,15 @@ class PostgresCopyLoader:
                 *(f"{qn(_column(f))} {f.db_type(connection)}" for f in [*model_fields, *constant_fields]),
             ]
         )
+        self.stage_columns = stage_columns
         # ON COMMIT DELETE ROWS empties the stage at the end of every batch transaction.
         self.create_stage_sql = (
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} ({stage_columns}) ON COMMIT DELETE ROWS"
         )
         columns = [*value_columns, *constant_columns]
         column_list = ", ".join(columns)
+        self.columns, self.keys, self.workspace_column = columns, keys, workspace_column
+        self.typed_columns = [f"{qn(_column(f))} {f.db_type(connection)}" for f in [*model_fields, *constant_fields]]
         self.constants_text = _copy_csv_fields(list(target.dataset.constants.values()))
         self.copy_sql = (
             f"COPY {self.stage} (_row, {column_list}, {workspace_column}, source_job_id, created_at, updated_at) "
@@ -190,6 +196,7 @@ class PostgresCopyLoader:
         self.direct = True
         join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         file_keys = [qn(_column(meta.get_field(name))) for name in target.fields if name in self._file_key_fields()]
+        self.file_keys = file_keys
         # Whether the stored row holds the same values: a file's identical repeat of a row is
         # skipped where the dataset says so.
         same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in columns)
@@ -271,6 +278,139 @@ class PostgresCopyLoader:
                 continue
             outcome.rejected[row_number] = target.conflict_errors(key=key, other_job=other_job, other_row=other_row)
         return outcome
+
+
+def dry_run_claims_table(job_id: uuid.UUID) -> str:
+    return f"intake_dryrun_{job_id.hex}"
+
+
+DRY_RUN_TABLE_PREFIX = "intake_dryrun_"
+
+
+class PostgresDryRunLoader(PostgresCopyLoader):
+    """The outcome a load would have, row by row, with nothing written to the dataset's table.
+
+    Exact without writing: a row's outcome depends on the stored table (read here, never
+    written) and on the rows of this same file that were created or updated before it (the
+    provenance columns tell those apart in a real load). Those rows are kept in a table of their
+    own per job, ``intake_dryrun_<job>``, with the target's column types and a unique index on
+    its key, so every comparison (key equality, "the same values" of an identical repeat) is the
+    same SQL on the same types as the real load's, and memory stays flat whatever the file's size.
+
+    Not a transaction rolled back at the end: it would hold the keys' locks (blocking real
+    imports of the same keys) and the table's new rows for the whole run, and could not commit
+    progress per batch. Not a TEMPORARY table: that ends with the session, and a dry run resumes
+    after a lost worker from its checkpoint like any job, so its claims commit with each batch.
+    The table is dropped when the job ends (``dry_run_claims_drop``; the watchdog drops any left
+    behind).
+    """
+
+    def __init__(self, target: LoadTarget) -> None:
+        super().__init__(target)
+        qn = connection.ops.quote_name
+        name = dry_run_claims_table(target.job_id)
+        self.claims = qn(name)
+        column_list = ", ".join(self.columns)
+        self.create_claims_sql = [
+            f"CREATE TABLE IF NOT EXISTS {self.claims} (_row integer NOT NULL, {', '.join(self.typed_columns)})",
+            f"CREATE UNIQUE INDEX IF NOT EXISTS {qn(name + '_key')} ON {self.claims} ({', '.join(self.keys)})",
+        ]
+        same = " AND ".join(f"d.{c} IS NOT DISTINCT FROM s.{c}" for c in self.columns)
+        claimed = " AND ".join(f"d.{k} = s.{k}" for k in self.keys)
+        stored = " AND ".join(f"t.{k} = s.{k}" for k in self.keys)
+        self.classify_sql = (
+            f"SELECT s._row, d._row, ({same}), t.{self.workspace_column} IS NOT NULL, "
+            f"{', '.join(f's.{k}' for k in self.file_keys)} "
+            f"FROM {self.stage} s LEFT JOIN {self.claims} d ON {claimed} "
+            f"LEFT JOIN {self.table} t ON t.{self.workspace_column} = %(workspace)s AND {stored} "
+            # The stage empties at commit; inside a caller's transaction it may hold earlier batches.
+            f"WHERE s._row = ANY(%(rows)s)"
+        )
+        self.claim_sql = (
+            f"INSERT INTO {self.claims} (_row, {column_list}) "
+            f"SELECT _row, {column_list} FROM {self.stage} WHERE _row = ANY(%(rows)s)"
+        )
+
+    def load(self, prepared: CopyRows) -> LoadOutcome:
+        if not prepared.row_numbers:
+            return LoadOutcome()
+        target = self.target
+        with connection.cursor() as cursor:
+            cursor.execute(self.create_stage_sql)
+            for sql in self.create_claims_sql:
+                cursor.execute(sql)
+            cursor.copy_expert(self.copy_sql, io.StringIO(prepared.text), size=COPY_CHUNK)
+            cursor.execute(self.classify_sql, {"workspace": target.workspace_id, "rows": prepared.row_numbers})
+            rows = cursor.fetchall()
+            outcome, claims = _dry_run_classify(
+                target, ((row, first, same, stored, tuple(key)) for row, first, same, stored, *key in rows)
+            )
+            if claims:
+                cursor.execute(self.claim_sql, {"rows": claims})
+        return outcome
+
+
+def _dry_run_classify(
+    target: LoadTarget, rows: Iterable[tuple[int, int | None, bool, bool, tuple[Any, ...]]]
+) -> tuple[LoadOutcome, list[int]]:
+    """What a load does to each row, from (row, first row of the file with its key, same values as
+    that row, key stored, key); the rows that would be written claim their key for the rest of
+    the file. The same decisions as the loaders' own, in the same order."""
+    outcome = LoadOutcome()
+    claims: list[int] = []
+    skip_identical = target.dataset.skip_identical_rows
+    for row_number, first_row, same, stored, key in rows:
+        if first_row is not None:
+            # A real load finds this key written by its own job: a duplicate in the file.
+            if same and skip_identical:
+                outcome.skipped += 1
+            else:
+                outcome.rejected[row_number] = target.conflict_errors(
+                    key=key, other_job=target.job_id, other_row=first_row
+                )
+        elif not stored:
+            outcome.created += 1
+            claims.append(row_number)
+        elif target.on_conflict == "skip":
+            outcome.skipped += 1
+        elif target.on_conflict == "update":
+            outcome.updated += 1
+            claims.append(row_number)
+        else:
+            outcome.rejected[row_number] = target.conflict_errors(key=key, other_job=None, other_row=None)
+    return outcome, claims
+
+
+def dry_run_claims_drop(*, job_id: uuid.UUID) -> None:
+    """Forget what a dry run kept of its file's keys, once it has ended."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(dry_run_claims_table(job_id))}")
+    else:
+        from imports.models import DryRunClaim
+
+        DryRunClaim.objects.filter(job_id=job_id).delete()
+
+
+def dry_run_claims_left() -> list[uuid.UUID]:
+    """The jobs whose dry-run keys are still stored (PostgreSQL: one table per job)."""
+    if connection.vendor != "postgresql":
+        from imports.models import DryRunClaim
+
+        return list(DryRunClaim.objects.order_by().values_list("job_id", flat=True).distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [DRY_RUN_TABLE_PREFIX.replace("_", "\\_") + "%"],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    found = []
+    for name in names:
+        try:
+            found.append(uuid.UUID(hex=name.removeprefix(DRY_RUN_TABLE_PREFIX)))
+        except ValueError:
+            continue
+    return found
 
 
 class OrmLoader:
@@ -358,3 +498,64 @@ class OrmLoader:
         lookups = [Q(**dict(zip(key_fields, (values[i] for i in key_positions), strict=True))) for _, values in rows]
         # A long OR chain nests one level per term; SQLite refuses expressions deeper than 1000.
         return [reduce(or_, lookups[i : i + 200]) for i in range(0, len(lookups), 200)]
+
+
+class OrmDryRunLoader(OrmLoader):
+    """The dry run on the ORM (SQLite, the embedded default): the stored table is read as
+    OrmLoader reads it, and the keys this file would write are kept in DryRunClaim rows of the
+    job, with the values as the database would store them, so an identical repeat compares as
+    OrmLoader compares it (values read back from the table)."""
+
+    def load(self, prepared: Sequence[ValidRow]) -> LoadOutcome:
+        from imports.models import DryRunClaim
+
+        rows = prepared
+        if not rows:
+            return LoadOutcome()
+        target = self.target
+        meta = self.model._meta
+        fields: list[Any] = [meta.get_field(name) for name in target.fields]
+        key_positions = target.key_positions()
+        file_key_fields = [target.dataset.key_field(k) for k in target.dataset.file_key_columns]
+        constants = dict(target.dataset.constants)
+        stored = {
+            tuple(found)
+            for condition in self._key_conditions(rows)
+            for found in self.model.objects.filter(workspace_id=target.workspace_id, **constants)  # type: ignore[attr-defined]
+            .filter(condition)
+            .values_list(*file_key_fields)
+        }
+
+        def as_stored(positions: Iterable[int], values: tuple[Any, ...]) -> str:
+            return json.dumps([str(fields[i].get_db_prep_save(values[i], connection)) for i in positions])
+
+        everything = range(len(fields))
+        keys = {row_number: as_stored(key_positions, values) for row_number, values in rows}
+        claimed: dict[str, tuple[int, str]] = {}
+        wanted = list(keys.values())
+        for start in range(0, len(wanted), 900):
+            for key_text, first_row, values_text in DryRunClaim.objects.filter(
+                job_id=target.job_id, key__in=wanted[start : start + 900]
+            ).values_list("key", "row_number", "values"):
+                claimed[key_text] = (first_row, values_text)
+        decisions: list[tuple[int, int | None, bool, bool, tuple[Any, ...]]] = []
+        for row_number, values in rows:
+            key = tuple(values[i] for i in key_positions)
+            first = claimed.get(keys[row_number])
+            same = first is not None and first[1] == as_stored(everything, values)
+            decisions.append((row_number, first[0] if first else None, same, key in stored, key))
+        outcome, claims = _dry_run_classify(target, decisions)
+        by_row = dict(rows)
+        DryRunClaim.objects.bulk_create(
+            [
+                DryRunClaim(
+                    job_id=target.job_id,
+                    key=keys[row_number],
+                    row_number=row_number,
+                    values=as_stored(everything, by_row[row_number]),
+                )
+                for row_number in claims
+            ],
+            batch_size=500,
+        )
+        return outcome

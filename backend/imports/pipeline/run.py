@@ -101,12 +101,19 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
             options=dataset.parse_options(timezone=job.timezone),
         )
         loader = loader_for(
-            LoadTarget(dataset=dataset, workspace_id=job.workspace_id, job_id=job.pk, on_conflict=job.on_conflict)
+            LoadTarget(
+                dataset=dataset,
+                workspace_id=job.workspace_id,
+                job_id=job.pk,
+                on_conflict=job.on_conflict,
+                dry_run=job.dry_run,
+            )
         )
         batch_size = settings.IMPORT_BATCH_SIZE
         validate = validator.validate
         key_of = validator.key_function()
-        hook = dataset.after_batch
+        # A dry run writes no row, so there is nothing to derive from its batches.
+        hook = None if job.dry_run else dataset.after_batch
         hook_of = validator.hook_function() if hook is not None else None
         skip_identical = dataset.skip_identical_rows
         checkpoint = job.checkpoint_row

@@ -385,6 +385,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{job_id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Import the file of a completed dry run, with the same options: answers the new job (queued). A dry run starts one import; asking again is a 409 naming it. */
+        post: operations["imports_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/inspect/": {
         parameters: {
             query?: never;
@@ -900,6 +917,11 @@ export interface components {
             timezone?: string;
             /** @description The worksheet of an .xlsx file to import; defaults to the first. */
             sheet?: string;
+            /**
+             * @description Run the whole file through validation and the conflict policy without writing a row: the job's counters and row errors are what the import would give. Start the import with /start/.
+             * @default false
+             */
+            dry_run: boolean;
         };
         ImportJobDetailOutput: {
             /** Format: uuid */
@@ -920,6 +942,18 @@ export interface components {
              *     * `cancelled` - Stopped before the end
              */
             readonly outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description A dry run writes no row: its counters and row errors are what the import would give. */
+            dry_run: boolean;
+            /**
+             * Format: uuid
+             * @description The dry run this import was started from.
+             */
+            dry_run_of: string | null;
+            /**
+             * Format: uuid
+             * @description For a dry run: the import started from it (POST /api/imports/{id}/start/), if any.
+             */
+            readonly started_job: string | null;
             on_conflict: components["schemas"]["OnConflictEnum"];
             delimiter?: string;
             encoding?: string;
@@ -1008,6 +1042,18 @@ export interface components {
              *     * `cancelled` - Stopped before the end
              */
             readonly outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description A dry run writes no row: its counters and row errors are what the import would give. */
+            dry_run: boolean;
+            /**
+             * Format: uuid
+             * @description The dry run this import was started from.
+             */
+            dry_run_of: string | null;
+            /**
+             * Format: uuid
+             * @description For a dry run: the import started from it (POST /api/imports/{id}/start/), if any.
+             */
+            readonly started_job: string | null;
             on_conflict: components["schemas"]["OnConflictEnum"];
             delimiter?: string;
             encoding?: string;
@@ -3041,6 +3087,63 @@ export interface operations {
             };
             /** @description Too many requests: wait for the seconds in Retry-After. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    imports_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDetailOutput"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

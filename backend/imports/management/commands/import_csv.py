@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--timezone", help="IANA zone of date-times written without one.")
         parser.add_argument("--column-mapping", help='JSON object, e.g. \'{"author": "Writer"}\'')
         parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Count what the import would create, update, skip and reject, writing no row.",
+        )
+        parser.add_argument(
             "--wait",
             action="store_true",
             help="Process the file here and print progress, instead of queueing it for a worker.",
@@ -53,6 +58,7 @@ class Command(BaseCommand):
                     started_by=StartedBy.command_line(),
                     sheet=options["sheet"],
                     timezone=options["timezone"],
+                    dry_run=options["dry_run"],
                     enqueue=not options["wait"],
                 )
         except ApplicationError as error:
@@ -75,7 +81,7 @@ class Command(BaseCommand):
 
         job = import_job_process(job_id=job.pk, on_batch=report)
         self.stdout.write(
-            f"Job {job.pk} {job.status} in {time.monotonic() - started:.1f} s: "
+            f"{'Dry run' if job.dry_run else 'Job'} {job.pk} {job.outcome} in {time.monotonic() - started:.1f} s: "
             f"{job.total_rows} rows, {job.created_rows} created, {job.updated_rows} updated, "
             f"{job.skipped_rows} skipped, {job.failed_rows} failed."
         )
