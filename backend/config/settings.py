@@ -280,6 +280,8 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=2 * 1024**3
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
 IMPORT_MAX_STORED_ERRORS = env.int("IMPORT_MAX_STORED_ERRORS", default=100_000)
 IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=131_072)
+# Rejected rows one request may send again corrected: they load in the request, in one transaction.
+IMPORT_RESUBMIT_MAX_ROWS = env.int("IMPORT_RESUBMIT_MAX_ROWS", default=10_000)
 # PostgreSQL: read and validate in a child process while the worker loads (see pipeline/reader_process.py).
 IMPORT_READER_PROCESS = env.bool("IMPORT_READER_PROCESS", default=True)
 # POST /api/imports/inspect/ reads at most this much: a CSV file's first part, or a whole workbook.

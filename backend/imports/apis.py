@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +27,7 @@ from imports.origin import request_started_by
 from imports.outputs import cleaned_lines_stream
 from imports.pipeline.progress import job_metrics
 from imports.selectors import (
+    ROW_ERROR_STATES,
     dataset_require,
     import_job_files_check,
     import_job_get,
@@ -43,6 +44,8 @@ from imports.services import (
     import_job_create,
     import_job_create_idempotent,
     import_job_delete,
+    import_job_errors_csv_resubmit,
+    import_job_rows_resubmit,
     import_job_start,
     saved_mapping_delete,
     saved_mapping_save,
@@ -54,10 +57,13 @@ ERRORS_PREVIEW = 10
 
 class RowErrorOutputSerializer(serializers.ModelSerializer[ImportRowError]):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
+    resolved_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a corrected version of the row was loaded; null while it still fails."
+    )
 
     class Meta:
         model = ImportRowError
-        fields = ["row_number", "raw_data", "errors"]
+        fields = ["row_number", "raw_data", "errors", "resolved_at"]
 
 
 @extend_schema_serializer(component_name="StartedBy")
@@ -416,11 +422,25 @@ class ImportJobStartApi(APIView):
 
 
 class ImportRowErrorListApi(APIView):
-    @extend_schema(operation_id="imports_errors_list", responses={200: paginated_serializer(RowErrorOutputSerializer)})
+    class FilterSerializer(serializers.Serializer[Any]):
+        state = serializers.ChoiceField(
+            choices=ROW_ERROR_STATES,
+            required=False,
+            default="open",
+            help_text="open (still failing, the default), resolved (loaded since), or all.",
+        )
+
+    @extend_schema(
+        operation_id="imports_errors_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated_serializer(RowErrorOutputSerializer)},
+    )
     def get(self, request: Request, job_id: str) -> Response:
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         return paginate(
-            queryset=import_row_error_list(job=job),
+            queryset=import_row_error_list(job=job, **filters.validated_data),
             serializer_class=RowErrorOutputSerializer,
             request=request,
             view=self,
@@ -431,6 +451,62 @@ def _attachment_name(job: ImportJob, suffix: str) -> str:
     stem = job.original_filename.rsplit(".", 1)[0] or "import"
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:100]
     return f'attachment; filename="{safe}-{suffix}.csv"'
+
+
+@extend_schema_serializer(component_name="RowCorrectionInput")
+class RowCorrectionInputSerializer(serializers.Serializer[Any]):
+    row_number = serializers.IntegerField(min_value=1)
+    values = serializers.DictField(
+        child=TextField(allow_blank=True, trim_whitespace=False),
+        help_text="Dataset column -> its corrected text; the row's other cells stay as the file wrote them.",
+    )
+
+
+class ImportRowErrorResubmitApi(APIView):
+    """Rejected rows of a completed job, corrected, loaded into the same job."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema_serializer(component_name="ImportRowsResubmitInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        rows = RowCorrectionInputSerializer(many=True, allow_empty=False)
+
+    @extend_schema_serializer(component_name="ImportErrorsFileResubmitInput")
+    class FileInputSerializer(serializers.Serializer[Any]):
+        file = serializers.FileField(
+            use_url=False, help_text="The job's errors.csv, corrected: its columns by name, and row_number."
+        )
+
+    @extend_schema_serializer(component_name="ImportRowsResubmitted")
+    class OutputSerializer(serializers.Serializer[Any]):
+        job = ImportJobDetailOutputSerializer()
+        resolved = serializers.ListField(
+            child=serializers.IntegerField(), help_text="Rows now created, updated or skipped: resolved."
+        )
+        still_failing = RowErrorOutputSerializer(many=True, help_text="Rows still refused, with the new messages.")
+
+    @extend_schema(
+        operation_id="imports_errors_resubmit",
+        description=(
+            "Send rejected rows again, corrected: as JSON rows (row_number and the corrected values by dataset "
+            "column) or as the corrected errors.csv. They go through the job's validation and conflict policy "
+            f"into the same job; at most IMPORT_RESUBMIT_MAX_ROWS ({settings.IMPORT_RESUBMIT_MAX_ROWS}) at once."
+        ),
+        request={"application/json": InputSerializer, "multipart/form-data": FileInputSerializer},
+        responses={200: OutputSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        if "file" in request.FILES:
+            upload = self.FileInputSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            report = import_job_errors_csv_resubmit(job=job, file=upload.validated_data["file"])
+        else:
+            data = self.InputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            rows = [(row["row_number"], row["values"]) for row in data.validated_data["rows"]]
+            report = import_job_rows_resubmit(job=job, rows=rows)
+        return Response(self.OutputSerializer(report).data)
 
 
 class ImportRowErrorCsvApi(APIView):

@@ -107,6 +107,7 @@ class ImportJob(models.Model):
     updated_rows = models.PositiveIntegerField(default=0)
     skipped_rows = models.PositiveIntegerField(default=0)
     failed_rows = models.PositiveIntegerField(default=0)
+    # Row errors stored and not resolved (at most IMPORT_MAX_STORED_ERRORS are stored).
     stored_errors = models.PositiveIntegerField(default=0)
     # The last spreadsheet row whose outcome is committed; a re-run resumes after it.
     checkpoint_row = models.PositiveIntegerField(default=0)
@@ -197,6 +198,9 @@ class ImportRowError(models.Model):
     raw_data = models.TextField()
     # {column: [messages]}; problems with the whole record sit under "__all__".
     errors = models.JSONField()
+    # When a corrected version of the row was given again and loaded (or skipped): the error is
+    # kept for the record, and no longer counts as a failure of the job.
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["job", "row_number"]

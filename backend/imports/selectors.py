@@ -35,8 +35,17 @@ def import_job_get(*, workspace: Workspace, job_id: str | uuid.UUID) -> ImportJo
     return job
 
 
-def import_row_error_list(*, job: ImportJob) -> QuerySet[ImportRowError]:
-    return ImportRowError.objects.filter(job=job).order_by("row_number")
+ROW_ERROR_STATES = ("open", "resolved", "all")
+
+
+def import_row_error_list(*, job: ImportJob, state: str = "open") -> QuerySet[ImportRowError]:
+    """The job's stored row errors: ``open`` (still failing), ``resolved`` (loaded since), or ``all``."""
+    errors = ImportRowError.objects.filter(job=job).order_by("row_number")
+    if state == "open":
+        errors = errors.filter(resolved_at__isnull=True)
+    elif state == "resolved":
+        errors = errors.filter(resolved_at__isnull=False)
+    return errors
 
 
 def import_job_same_file(*, workspace: Workspace, dataset: str, sha256: str) -> ImportJob | None:

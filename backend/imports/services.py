@@ -8,7 +8,8 @@ import json
 import logging
 import uuid
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -26,17 +27,19 @@ from accounts.models import Workspace
 from config.errors import ApplicationError
 from datasets.registry import Dataset, dataset_get
 from imports.broker import broker_queued_job_ids
+from imports.errors_csv import errors_csv_read, raw_fields
 from imports.inspection import file_inspect, format_of
 from imports.models import IdempotencyKey, ImportJob, ImportRowError, SavedMapping
 from imports.origin import StartedBy
 from imports.outputs import cleaned_csv_lines
-from imports.pipeline.errors import PipelineFailure
+from imports.pipeline.errors import InputRefused, PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import dry_run_claims_drop, dry_run_claims_left
-from imports.pipeline.mapping import header_normalise, header_set_key
+from imports.pipeline.mapping import columns_resolve, header_normalise, header_set_key
 from imports.pipeline.progress import JobStopped
+from imports.pipeline.reading import field_size_limit
 from imports.pipeline.results import BatchResult
-from imports.pipeline.run import job_pipeline_run
+from imports.pipeline.run import job_pipeline_run, rows_load_again
 from imports.pipeline.sanitizing import job_sanitize_run
 from imports.selectors import dataset_require, import_job_same_file, saved_mapping_get
 from imports.storage import FILES, QUARANTINE, Area, area_files, file_delete, file_exists, file_save, file_writer
@@ -796,3 +799,119 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
 
 def _conflict(code: str, message: str) -> ApplicationError:
     return ApplicationError(message, code=code, status_code=status.HTTP_409_CONFLICT)
+
+
+@dataclass
+class ResubmitReport:
+    job: ImportJob
+    # Rows now loaded, updated or skipped: their errors are resolved.
+    resolved: list[int]
+    # Rows still rejected, with their new messages.
+    still_failing: list[ImportRowError]
+
+
+def import_job_rows_resubmit(*, job: ImportJob, rows: Sequence[tuple[int, Mapping[str, str]]]) -> ResubmitReport:
+    """Rejected rows of a completed job, corrected, loaded into the same job.
+
+    ``rows``: (row_number, {dataset column: text}); the other cells stay as the file wrote them.
+    The rows go through the job's validation and conflict policy, as one batch of the job:
+    the counters move (failed down, created, updated or skipped up), the errors of rows now
+    loaded are resolved, and rows still refused keep their error with the new messages.
+    """
+    numbers = [number for number, _ in rows]
+    with transaction.atomic():
+        job, stored = _resubmit_lock(job=job, numbers=numbers)
+        dataset = dataset_get(job.dataset)
+        if dataset is None:
+            raise _conflict("unknown_dataset", f"The dataset {job.dataset!r} no longer exists.")
+        try:
+            indexes = columns_resolve(dataset=dataset, headers=job.headers, column_mapping=job.column_mapping).indexes
+        except InputRefused as refused:
+            raise _conflict(refused.code, refused.message) from None
+        width = len(job.headers)
+        records = []
+        problems = []
+        for number, values in rows:
+            # A ragged row is cut or padded to the header's width: the cells are what is given now.
+            fields = (raw_fields(stored[number].raw_data, job.delimiter) + [""] * width)[:width]
+            for column, text in values.items():
+                if column not in indexes:
+                    known = ", ".join(c.name for c in dataset.columns if c.name in indexes)
+                    problems.append(f"Row {number}: {column!r} is not a column read from this file ({known}).")
+                else:
+                    fields[indexes[column]] = text
+            records.append((number, fields))
+        if problems:
+            raise ApplicationError(problems[0], code="invalid_rows", fields={"rows": problems[:20]})
+        return _resubmit(job=job, stored=stored, records=records)
+
+
+def import_job_errors_csv_resubmit(*, job: ImportJob, file: UploadedFile) -> ResubmitReport:
+    """``import_job_rows_resubmit`` with the job's errors file, corrected in a spreadsheet: every
+    row in it is given again whole (the job's columns, found by name, and row_number)."""
+    with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
+        records = errors_csv_read(handle=file, headers=job.headers, max_rows=settings.IMPORT_RESUBMIT_MAX_ROWS)
+    if not records:
+        raise _invalid("file", "The errors file holds no row.", code="invalid_errors_file")
+    with transaction.atomic():
+        job, stored = _resubmit_lock(job=job, numbers=[number for number, _ in records], field="file")
+        return _resubmit(job=job, stored=stored, records=records)
+
+
+def _resubmit_lock(
+    *, job: ImportJob, numbers: list[int], field: str = "rows"
+) -> tuple[ImportJob, dict[int, ImportRowError]]:
+    """The job and its open errors for these rows, locked: one resubmission (or revert) at a time."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.dry_run:
+        raise _conflict("dry_run", "A dry run loads nothing; correct the file and run it again.")
+    if job.status != ImportJob.Status.COMPLETED:
+        raise _conflict("job_not_completed", f"The job is {job.status}; rows can be sent again once it completed.")
+    limit = settings.IMPORT_RESUBMIT_MAX_ROWS
+    if not numbers:
+        raise _invalid(field, "Give at least one row.")
+    if len(numbers) > limit:
+        raise _invalid(field, f"{len(numbers)} rows; at most {limit} can be sent at once.")
+    repeated = sorted(n for n, times in Counter(numbers).items() if times > 1)
+    if repeated:
+        raise _invalid(field, f"Rows given twice: {', '.join(map(str, repeated[:20]))}.")
+    stored = {
+        error.row_number: error
+        for error in ImportRowError.objects.select_for_update().filter(
+            job=job, row_number__in=numbers, resolved_at__isnull=True
+        )
+    }
+    unknown = [n for n in numbers if n not in stored]
+    if unknown:
+        shown = ", ".join(map(str, unknown[:20]))
+        raise _invalid(field, f"Not rejected rows of this job, or resolved already: {shown}.", code="unknown_rows")
+    return job, stored
+
+
+def _resubmit(
+    *, job: ImportJob, stored: dict[int, ImportRowError], records: list[tuple[int, list[str]]]
+) -> ResubmitReport:
+    records.sort(key=lambda record: record[0])
+    try:
+        result = rows_load_again(job=job, records=records)
+    except PipelineFailure as failure:
+        raise _conflict(failure.reason, failure.message) from None
+    now = timezone.now()
+    failing = {row.row_number: row for row in result.rejected}
+    resolved = [number for number, _ in records if number not in failing]
+    ImportRowError.objects.filter(job=job, row_number__in=resolved).update(resolved_at=now)
+    still = []
+    for number, row in sorted(failing.items()):
+        error = stored[number]
+        error.raw_data, error.errors = row.raw_data, row.errors
+        still.append(error)
+    ImportRowError.objects.bulk_update(still, ["raw_data", "errors"], batch_size=1000)
+    increments = result.counter_increments(recounted_failed=len(records))
+    ImportJob.objects.filter(pk=job.pk).update(
+        **{name: F(name) + value for name, value in increments.items() if value},
+        stored_errors=F("stored_errors") - len(resolved),
+        updated_at=now,
+    )
+    job.refresh_from_db()
+    logger.info("import job %s: %s rows given again, %s resolved", job.pk, len(records), len(resolved))
+    return ResubmitReport(job=job, resolved=resolved, still_failing=still)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<str:job_id>/cancel/", apis.ImportJobCancelApi.as_view(), name="import-cancel"),
     path("imports/<str:job_id>/start/", apis.ImportJobStartApi.as_view(), name="import-start"),
     path("imports/<str:job_id>/errors/", apis.ImportRowErrorListApi.as_view(), name="import-errors"),
+    path("imports/<str:job_id>/errors/resubmit/", apis.ImportRowErrorResubmitApi.as_view(), name="import-resubmit"),
     path("imports/<str:job_id>/errors.csv", apis.ImportRowErrorCsvApi.as_view(), name="import-errors-csv"),
     path("imports/<str:job_id>/cleaned.csv", apis.ImportCleanedCsvApi.as_view(), name="import-cleaned-csv"),
     path("mappings/", apis.SavedMappingListCreateApi.as_view(), name="mappings"),

@@ -85,3 +85,18 @@ def test_a_feed_dry_run_on_sqlite_skips_identical_repeats_as_the_import_does(mak
     dry, real = dry_then_real(make_job, content, dataset="card_pickup")
     assert dry == real
     assert dry["counters"][2:6] == (2, 0, 2, 1)
+
+
+def test_rows_resubmitted_on_sqlite_go_through_the_policy_into_the_same_job(run_import, workspace):
+    from imports.services import import_job_rows_resubmit
+    from tests.csv_files import isbn
+    from tests.factories import BookFactory
+
+    BookFactory(workspace=workspace, isbn=isbn(3), title="Stored")
+    content = f"title,author,isbn\nGood,Ann,{isbn(1)}\n,Bob,{isbn(2)}\n,Cy,{isbn(3)}\n".encode()
+    job = run_import(content, on_conflict="update")
+    report = import_job_rows_resubmit(job=job, rows=[(3, {"title": "Two"}), (4, {"title": "Three"})])
+    assert report.resolved == [3, 4]
+    job = report.job
+    assert (job.processed_rows, job.created_rows, job.updated_rows, job.failed_rows) == (3, 2, 1, 0)
+    assert dict(Book.objects.values_list("isbn", "title")) == {isbn(1): "Good", isbn(2): "Two", isbn(3): "Three"}

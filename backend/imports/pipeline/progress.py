@@ -61,14 +61,7 @@ def batch_commit(
             # Another delivery of the same task got here first; loading again would double rows.
             raise JobStopped("another run of this job has moved its checkpoint")
 
-        outcome = loader.load(prepared_rows)
-        if after_load is not None:
-            after_load()
-        result.add(RowOutcome.CREATED, outcome.created)
-        result.add(RowOutcome.UPDATED, outcome.updated)
-        result.add(RowOutcome.SKIPPED, outcome.skipped)
-        for row_number, errors in outcome.rejected.items():
-            result.reject(RejectedRow(row_number=row_number, raw_data=raw_text(row_number), errors=errors))
+        batch_load(loader=loader, prepared_rows=prepared_rows, raw_text=raw_text, result=result, after_load=after_load)
 
         room = max(max_stored_errors - job.stored_errors, 0)
         to_store = sorted(result.rejected, key=lambda r: r.row_number)[:room]
@@ -91,6 +84,25 @@ def _notify_progress(job_id: uuid.UUID) -> None:
     from notifications.services import job_progress_notify
 
     job_progress_notify(job_id=job_id)
+
+
+def batch_load(
+    *,
+    loader: Loader,
+    prepared_rows: Any,
+    raw_text: Callable[[int], str],
+    result: BatchResult,
+    after_load: Callable[[], None] | None = None,
+) -> None:
+    """Load a batch's valid rows, run the dataset's hook, and add what the table did to ``result``."""
+    outcome = loader.load(prepared_rows)
+    if after_load is not None:
+        after_load()
+    result.add(RowOutcome.CREATED, outcome.created)
+    result.add(RowOutcome.UPDATED, outcome.updated)
+    result.add(RowOutcome.SKIPPED, outcome.skipped)
+    for row_number, errors in outcome.rejected.items():
+        result.reject(RejectedRow(row_number=row_number, raw_data=raw_text(row_number), errors=errors))
 
 
 def row_errors_store(*, job_id: uuid.UUID, rows: Sequence[RejectedRow]) -> None:

@@ -44,12 +44,17 @@ class BatchResult:
     def processed(self) -> int:
         return sum(self.tally.values())
 
-    def counter_increments(self) -> dict[str, int]:
-        """The job counters this batch adds to: the only place outcomes become counters."""
+    def counter_increments(self, *, recounted_failed: int = 0) -> dict[str, int]:
+        """The job counters this batch adds to: the only place outcomes become counters.
+
+        ``recounted_failed``: rows of this batch the job has counted as failed already (rejected
+        rows given again): they move from failed to their new outcome instead of adding to
+        processed.
+        """
         return {
-            "processed_rows": self.processed,
+            "processed_rows": self.processed - recounted_failed,
             "created_rows": self.tally[RowOutcome.CREATED],
             "updated_rows": self.tally[RowOutcome.UPDATED],
             "skipped_rows": self.tally[RowOutcome.SKIPPED],
-            "failed_rows": self.tally[RowOutcome.INVALID],
+            "failed_rows": self.tally[RowOutcome.INVALID] - recounted_failed,
         }

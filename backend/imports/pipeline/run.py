@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from imports.pipeline.errors import InputRefused, PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import LoadTarget, PostgresCopyLoader, ValidRow, loader_for
 from imports.pipeline.mapping import columns_resolve
-from imports.pipeline.progress import batch_commit
+from imports.pipeline.progress import batch_commit, batch_load
 from imports.pipeline.reader_process import ChildReader, ReaderProcessDied, ReaderProcessFailure
 from imports.pipeline.reading import FileFormat, RecordReadError, field_size_limit, record_to_text
 from imports.pipeline.results import RECORD, BatchResult, RejectedRow, RowOutcome
@@ -65,42 +65,37 @@ class _Batch:
         return self.by_row[row_number]
 
 
-def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
-    """Run both passes for a job that is ``processing``; resumes after its checkpoint."""
-    dataset = dataset_get(job.dataset)
-    if dataset is None:
-        raise PipelineFailure("unknown_dataset", f"The dataset {job.dataset!r} no longer exists.")
-    if not job.final_key or not file_exists(area=FILES, key=job.final_key):
-        raise PipelineFailure("file_missing", "The sanitized copy of the file is no longer in storage.")
-    # The final copy: UTF-8 whatever the upload's encoding, with the upload's delimiter.
-    source = CsvSource(opener=file_opener(area=FILES, key=job.final_key), fmt=final_format(job.delimiter))
-    fmt = source.fmt
+class JobPlan:
+    """How a job's records are decided and loaded: its dataset, column resolution, validator and
+    loader. The pipeline cuts the file into batches with it, and rows of a finished job given
+    again (corrected) go through the very same decisions (``rows_load_again``)."""
 
-    with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
+    def __init__(self, *, job: ImportJob, headers: list[str], fmt: FileFormat) -> None:
+        dataset = dataset_get(job.dataset)
+        if dataset is None:
+            raise PipelineFailure("unknown_dataset", f"The dataset {job.dataset!r} no longer exists.")
         try:
-            header = source.header()
-        except (UnicodeError, OSError) as exc:
-            raise PipelineFailure("unreadable_file", f"The file cannot be read: {exc}") from exc
-        if header is None:
-            raise PipelineFailure("empty_file", "The file holds no header and no rows.")
-        try:
-            resolution = columns_resolve(dataset=dataset, headers=header.names, column_mapping=job.column_mapping)
+            resolution = columns_resolve(dataset=dataset, headers=headers, column_mapping=job.column_mapping)
         except InputRefused as refused:
             raise PipelineFailure(refused.code, refused.message) from refused
         if resolution.missing:
             raise PipelineFailure(
                 "missing_columns",
-                f"Required columns are missing: {', '.join(resolution.missing)}. "
-                f"Headers found: {', '.join(header.names)}.",
+                f"Required columns are missing: {', '.join(resolution.missing)}. Headers found: {', '.join(headers)}.",
             )
-        validator = RowValidator(
+        self.job_id, self.workspace_id = job.pk, job.workspace_id
+        self.dataset = dataset
+        self.resolution = resolution
+        self.delimiter = fmt.delimiter
+        self.validator = RowValidator(
             dataset=dataset,
             resolution=resolution,
-            headers=header.names,
+            headers=headers,
+            # The upload's encoding: messages about undecodable bytes name it.
             encoding=job.encoding,
             options=dataset.parse_options(timezone=job.timezone),
         )
-        loader = loader_for(
+        self.loader = loader_for(
             LoadTarget(
                 dataset=dataset,
                 workspace_id=job.workspace_id,
@@ -109,76 +104,36 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 dry_run=job.dry_run,
             )
         )
-        batch_size = settings.IMPORT_BATCH_SIZE
+        # A dry run writes no row, so there is nothing to derive from its batches.
+        self.hook = None if job.dry_run else dataset.after_batch
+
+    def after_load_of(self, batch: _Batch) -> Callable[[], None] | None:
+        hook = self.hook
+        if hook is None or not batch.hook_values:
+            return None
+        loaded = BatchLoaded(
+            dataset=self.dataset, workspace_id=self.workspace_id, job_id=self.job_id, hook_values=batch.hook_values
+        )
+        return lambda: hook(loaded)
+
+    def raw_text_of(self, batch: _Batch) -> Callable[[int], str]:
+        delimiter = self.delimiter
+        return lambda row: record_to_text(batch.fields_of(row), delimiter)
+
+    def batches(
+        self, records: Iterable[tuple[int, list[str] | RecordReadError]], *, batch_size: int
+    ) -> Iterator[_Batch]:
+        """The records cut into batches of ``batch_size``, each row validated and checked against
+        the earlier rows of its batch."""
+        dataset, validator, loader = self.dataset, self.validator, self.loader
+        # Bound once: this loop runs for every row of the file.
         validate = validator.validate
         key_of = validator.key_function()
-        # A dry run writes no row, so there is nothing to derive from its batches.
-        hook = None if job.dry_run else dataset.after_batch
-        hook_of = validator.hook_function() if hook is not None else None
+        hook_of = validator.hook_function() if self.hook is not None else None
         skip_identical = dataset.skip_identical_rows
-        checkpoint = job.checkpoint_row
-        delimiter = fmt.delimiter
+        delimiter = self.delimiter
         key_label = "/".join(dataset.file_key_columns)
         key_column = dataset.file_key_columns[0]
-
-        def after_load_of(batch: _Batch) -> Any:
-            if hook is None or not batch.hook_values:
-                return None
-            loaded = BatchLoaded(
-                dataset=dataset, workspace_id=job.workspace_id, job_id=job.pk, hook_values=batch.hook_values
-            )
-            return lambda: hook(loaded)
-
-        def commit(batch: _Batch) -> int:
-            new_checkpoint = batch_commit(
-                job_id=job.pk,
-                expected_checkpoint=checkpoint,
-                loader=loader,
-                prepared_rows=batch.rows,
-                raw_text=lambda row: record_to_text(batch.fields_of(row), delimiter),
-                result=batch.result,
-                max_stored_errors=settings.IMPORT_MAX_STORED_ERRORS,
-                after_load=after_load_of(batch),
-            )
-            if on_batch is not None:
-                on_batch(batch.result)
-            return new_checkpoint
-
-        def batches() -> Iterator[_Batch]:
-            """The file after the checkpoint, cut into batches of ``batch_size`` records."""
-            valid: list[ValidRow] = []
-            valid_fields: list[str] = []
-            # key -> (row number, values) of its first row in the batch
-            keys: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-            result = BatchResult()
-            size = 0
-            records = source.records(header_row=header.row_number, after_row=checkpoint)
-            for row_number, fields in records:
-                result.last_row = row_number
-                size += 1
-                if isinstance(fields, RecordReadError):
-                    result.reject(RejectedRow(row_number=row_number, raw_data="", errors={RECORD: [fields.message]}))
-                else:
-                    values, errors = validate(fields)
-                    if values is not None:
-                        key = key_of(values)
-                        first = keys.get(key)
-                        if first is None:
-                            keys[key] = (row_number, values)
-                            valid.append((row_number, values))
-                            valid_fields += fields
-                        elif skip_identical and first[1] == values:
-                            result.add(RowOutcome.SKIPPED)
-                        else:
-                            errors = {key_column: [f"duplicate {key_label} in this file (first at row {first[0]})"]}
-                    if errors is not None:
-                        raw = record_to_text(fields, delimiter)
-                        result.reject(RejectedRow(row_number=row_number, raw_data=raw, errors=errors))
-                if size >= batch_size:
-                    yield seal(valid, valid_fields, result)
-                    valid, valid_fields, keys, result, size = [], [], {}, BatchResult(), 0
-            if size or result.last_row:
-                yield seal(valid, valid_fields, result)
 
         def seal(valid: list[ValidRow], valid_fields: list[str], result: BatchResult) -> _Batch:
             return _Batch(
@@ -189,6 +144,81 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 result=result,
                 hook_values=[hook_of(values) for _, values in valid] if hook_of is not None else [],
             )
+
+        valid: list[ValidRow] = []
+        valid_fields: list[str] = []
+        # key -> (row number, values) of its first row in the batch
+        keys: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
+        result = BatchResult()
+        size = 0
+        for row_number, fields in records:
+            result.last_row = row_number
+            size += 1
+            if isinstance(fields, RecordReadError):
+                result.reject(RejectedRow(row_number=row_number, raw_data="", errors={RECORD: [fields.message]}))
+            else:
+                values, errors = validate(fields)
+                if values is not None:
+                    key = key_of(values)
+                    first = keys.get(key)
+                    if first is None:
+                        keys[key] = (row_number, values)
+                        valid.append((row_number, values))
+                        valid_fields += fields
+                    elif skip_identical and first[1] == values:
+                        result.add(RowOutcome.SKIPPED)
+                    else:
+                        errors = {key_column: [f"duplicate {key_label} in this file (first at row {first[0]})"]}
+                if errors is not None:
+                    raw = record_to_text(fields, delimiter)
+                    result.reject(RejectedRow(row_number=row_number, raw_data=raw, errors=errors))
+            if size >= batch_size:
+                yield seal(valid, valid_fields, result)
+                valid, valid_fields, keys, result, size = [], [], {}, BatchResult(), 0
+        if size or result.last_row:
+            yield seal(valid, valid_fields, result)
+
+
+def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
+    """Run both passes for a job that is ``processing``; resumes after its checkpoint."""
+    if dataset_get(job.dataset) is None:
+        raise PipelineFailure("unknown_dataset", f"The dataset {job.dataset!r} no longer exists.")
+    if not job.final_key or not file_exists(area=FILES, key=job.final_key):
+        raise PipelineFailure("file_missing", "The sanitized copy of the file is no longer in storage.")
+    # The final copy: UTF-8 whatever the upload's encoding, with the upload's delimiter.
+    source = CsvSource(opener=file_opener(area=FILES, key=job.final_key), fmt=final_format(job.delimiter))
+
+    with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
+        try:
+            header = source.header()
+        except (UnicodeError, OSError) as exc:
+            raise PipelineFailure("unreadable_file", f"The file cannot be read: {exc}") from exc
+        if header is None:
+            raise PipelineFailure("empty_file", "The file holds no header and no rows.")
+        plan = JobPlan(job=job, headers=header.names, fmt=source.fmt)
+        loader = plan.loader
+        batch_size = settings.IMPORT_BATCH_SIZE
+        checkpoint = job.checkpoint_row
+
+        def commit(batch: _Batch) -> int:
+            new_checkpoint = batch_commit(
+                job_id=job.pk,
+                expected_checkpoint=checkpoint,
+                loader=loader,
+                prepared_rows=batch.rows,
+                raw_text=plan.raw_text_of(batch),
+                result=batch.result,
+                max_stored_errors=settings.IMPORT_MAX_STORED_ERRORS,
+                after_load=plan.after_load_of(batch),
+            )
+            if on_batch is not None:
+                on_batch(batch.result)
+            return new_checkpoint
+
+        def batches() -> Iterator[_Batch]:
+            """The file after the checkpoint, cut into batches of ``batch_size`` records."""
+            records = source.records(header_row=header.row_number, after_row=checkpoint)
+            return plan.batches(records, batch_size=batch_size)
 
         def total_count() -> None:
             if job.total_rows is None:
@@ -227,6 +257,32 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                         checkpoint = commit(batch)
         finally:
             _loader_close(loader)
+
+
+def rows_load_again(*, job: ImportJob, records: list[tuple[int, list[str]]]) -> BatchResult:
+    """Rows of a finished job given again (corrected), decided and loaded as one batch of the job,
+    with its validation, conflict policy and batch hook, in the caller's transaction.
+
+    ``records`` are (row number, fields in the file's header layout), in row order, so the first
+    of two rows with one key is the one a run of the file would have kept.
+    """
+    plan = JobPlan(job=job, headers=job.headers, fmt=final_format(job.delimiter))
+    result = BatchResult()
+    if not records:
+        return result
+    try:
+        with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
+            (batch,) = plan.batches(iter(records), batch_size=len(records))
+            batch_load(
+                loader=plan.loader,
+                prepared_rows=batch.rows,
+                raw_text=plan.raw_text_of(batch),
+                result=batch.result,
+                after_load=plan.after_load_of(batch),
+            )
+    finally:
+        _loader_close(plan.loader)
+    return batch.result
 
 
 def _loader_close(loader: Any) -> None:

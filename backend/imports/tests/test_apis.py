@@ -182,7 +182,12 @@ def test_upload_is_processed_by_the_worker_and_read_back(celery_worker, upload, 
     assert job["ignored_columns"] == ["notes"]
     assert job["started_at"] and job["finished_at"]
     assert job["errors_preview"] == [
-        {"row_number": 3, "raw_data": f",Bob,{isbn(2)},2000,y", "errors": {"title": ["is required"]}}
+        {
+            "row_number": 3,
+            "raw_data": f",Bob,{isbn(2)},2000,y",
+            "errors": {"title": ["is required"]},
+            "resolved_at": None,
+        }
     ]
     errors = client.get(f"/api/imports/{job['id']}/errors/").json()
     assert errors["count"] == 1

@@ -385,6 +385,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{job_id}/errors/resubmit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send rejected rows again, corrected: as JSON rows (row_number and the corrected values by dataset column) or as the corrected errors.csv. They go through the job's validation and conflict policy into the same job; at most IMPORT_RESUBMIT_MAX_ROWS (10000) at once. */
+        post: operations["imports_errors_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/{job_id}/start/": {
         parameters: {
             query?: never;
@@ -848,6 +865,13 @@ export interface components {
          * @enum {string}
          */
         ImportEmailsEnum: "all" | "failures" | "off";
+        ImportErrorsFileResubmitInputRequest: {
+            /**
+             * Format: binary
+             * @description The job's errors.csv, corrected: its columns by name, and row_number.
+             */
+            file: string;
+        };
         /**
          * @description * `csv` - CSV
          *     * `xlsx` - Excel workbook
@@ -1122,6 +1146,16 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        ImportRowsResubmitInputRequest: {
+            rows: components["schemas"]["RowCorrectionInputRequest"][];
+        };
+        ImportRowsResubmitted: {
+            job: components["schemas"]["ImportJobDetailOutput"];
+            /** @description Rows now created, updated or skipped: resolved. */
+            resolved: number[];
+            /** @description Rows still refused, with the new messages. */
+            still_failing: components["schemas"]["RowErrorOutput"][];
+        };
         InspectColumnMatch: {
             column: string;
             header: string;
@@ -1290,6 +1324,13 @@ export interface components {
             user: components["schemas"]["UserOutput"];
             workspace: components["schemas"]["WorkspaceOutput"];
         };
+        RowCorrectionInputRequest: {
+            row_number: number;
+            /** @description Dataset column -> its corrected text; the row's other cells stay as the file wrote them. */
+            values: {
+                [key: string]: string;
+            };
+        };
         RowErrorOutput: {
             /** Format: int64 */
             row_number: number;
@@ -1297,6 +1338,11 @@ export interface components {
             errors: {
                 [key: string]: string[];
             };
+            /**
+             * Format: date-time
+             * @description When a corrected version of the row was loaded; null while it still fails.
+             */
+            resolved_at: string | null;
         };
         SanitizeReportOutput: {
             /** @description The encoding the upload was decoded from (xlsx: a workbook). */
@@ -2976,6 +3022,14 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1 to 500 (default 50). */
                 page_size?: number;
+                /**
+                 * @description open (still failing, the default), resolved (loaded since), or all.
+                 *
+                 *     * `open` - open
+                 *     * `resolved` - resolved
+                 *     * `all` - all
+                 */
+                state?: "open" | "resolved" | "all";
             };
             header?: never;
             path: {
@@ -3087,6 +3141,77 @@ export interface operations {
             };
             /** @description Too many requests: wait for the seconds in Retry-After. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    imports_errors_resubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRowsResubmitInputRequest"];
+                "multipart/form-data": components["schemas"]["ImportErrorsFileResubmitInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRowsResubmitted"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

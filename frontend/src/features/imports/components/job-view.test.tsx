@@ -33,13 +33,14 @@ function serveJob(job: ImportJobDetail) {
 const counter = (name: string) => screen.getByTestId(`count-${name}`).textContent;
 
 const rowErrors: RowError[] = [
-  { row_number: 4, raw_data: 'Lost,,9780306406157', errors: { author: ['This field is required.'] } },
+  { row_number: 4, raw_data: 'Lost,,9780306406157', errors: { author: ['This field is required.'] }, resolved_at: null },
   {
     row_number: 7,
     raw_data: 'X,Y,123,3000',
     errors: { isbn: ['Not a valid ISBN.'], publication_year: ['Must be at most 2027.'] },
+    resolved_at: null,
   },
-  { row_number: 9, raw_data: 'a,b,c,d,extra', errors: { __all__: ['expected 4 fields, got 5'] } },
+  { row_number: 9, raw_data: 'a,b,c,d,extra', errors: { __all__: ['expected 4 fields, got 5'] }, resolved_at: null },
 ];
 
 describe('JobView', () => {
