@@ -95,16 +95,28 @@ def _refresh_sql(card_count: int) -> str:
     """
 
 
-def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str]) -> None:
-    """Recompute the status of these cards from all their stored events."""
+def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str], events_removed: bool = False) -> None:
+    """Recompute the status of these cards from all their stored events.
+
+    ``events_removed``: some of their events were deleted (a revert), so a card may have none
+    left, and then it has no status either.
+    """
     unique = sorted(set(card_ids))
     now = timezone.now()
     with connection.cursor() as cursor:
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
             cursor.execute(_refresh_sql(len(chunk)), [*chunk, workspace_id, workspace_id, now])
+            if events_removed:
+                CardStatus.objects.filter(workspace_id=workspace_id, card_id__in=chunk).exclude(
+                    card_id__in=CardEvent.objects.filter(workspace_id=workspace_id, card_id__in=chunk).values("card_id")
+                ).delete()
 
 
 def card_statuses_after_batch(loaded: BatchLoaded) -> None:
-    """The card feeds' batch hook: the cards a batch brought events for get their status again."""
-    card_statuses_refresh(workspace_id=loaded.workspace_id, card_ids=(values[0] for values in loaded.hook_values))
+    """The card feeds' batch hook: the cards a batch brought (or took) events for get their status again."""
+    card_statuses_refresh(
+        workspace_id=loaded.workspace_id,
+        card_ids=(values[0] for values in loaded.hook_values),
+        events_removed=loaded.removed,
+    )

@@ -20,13 +20,15 @@ class BatchLoaded:
     """What a dataset's ``after_batch`` hook learns about a batch, inside the batch's transaction.
 
     ``hook_values`` holds, for every row the batch handed to the table (whatever the table then
-    did with it), the values of the dataset's ``hook_columns`` in that order.
+    did with it), the values of the dataset's ``hook_columns`` in that order. ``removed``: the
+    rows were deleted or put back by a revert, so what is derived from them may have no row left.
     """
 
     dataset: Dataset
     workspace_id: int
     job_id: uuid.UUID
     hook_values: list[tuple[Any, ...]]
+    removed: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from imports.models import ImportJob, ImportRowError, SavedMapping
 from imports.origin import request_started_by
 from imports.outputs import cleaned_lines_stream
 from imports.pipeline.progress import job_metrics
+from imports.pipeline.reverting import CHANGED_SHOWN
 from imports.selectors import (
     ROW_ERROR_STATES,
     dataset_require,
@@ -45,6 +46,7 @@ from imports.services import (
     import_job_create_idempotent,
     import_job_delete,
     import_job_errors_csv_resubmit,
+    import_job_revert,
     import_job_rows_resubmit,
     import_job_start,
     saved_mapping_delete,
@@ -106,7 +108,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
         read_only=True,
         help_text=(
             "How a finished job went, derived from its status and counters: completed (no row rejected), "
-            "completed_with_errors, all_failed (every row rejected), failed, cancelled; null while it runs."
+            "completed_with_errors, all_failed (every row rejected), failed, cancelled, reverted; null while it runs."
         ),
     )
     progress_percent = serializers.SerializerMethodField()
@@ -141,6 +143,16 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     )
     started_job = serializers.SerializerMethodField(
         help_text="For a dry run: the import started from it (POST /api/imports/{id}/start/), if any."
+    )
+    reverted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the job was reverted (POST /api/imports/{id}/revert/); null if never."
+    )
+    reverted_deleted_rows = serializers.IntegerField(help_text="Rows the job created that its revert deleted.")
+    reverted_restored_rows = serializers.IntegerField(
+        help_text="Rows the job updated that its revert put back as they were."
+    )
+    reverted_kept_rows = serializers.IntegerField(
+        help_text="Rows the job created or updated that its revert left alone: changed since by a later job, or gone."
     )
     saved_mapping = serializers.UUIDField(
         source="saved_mapping_id",
@@ -187,6 +199,10 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "rows_per_second",
             "eta_seconds",
             "duration_seconds",
+            "reverted_at",
+            "reverted_deleted_rows",
+            "reverted_restored_rows",
+            "reverted_kept_rows",
             "error_message",
             "failure_reason",
             "ignored_columns",
@@ -419,6 +435,38 @@ class ImportJobStartApi(APIView):
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
         started = import_job_start(job=job)
         return Response(ImportJobDetailOutputSerializer(started).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_serializer(component_name="ChangedRow")
+class ChangedRowOutputSerializer(serializers.Serializer[Any]):
+    key = serializers.DictField(help_text="The row's key, by dataset column.")
+    changed_by = serializers.UUIDField(allow_null=True, help_text="The job that wrote the row last.")
+
+
+class ImportJobRevertApi(APIView):
+    @extend_schema_serializer(component_name="ImportJobReverted")
+    class OutputSerializer(serializers.Serializer[Any]):
+        job = ImportJobDetailOutputSerializer()
+        changed_since = serializers.IntegerField(
+            source="result.changed_since", help_text="Rows of the job a later job has changed since: left alone."
+        )
+        changed = ChangedRowOutputSerializer(
+            source="result.changed", many=True, help_text=f"The first {CHANGED_SHOWN} of them."
+        )
+
+    @extend_schema(
+        operation_id="imports_revert",
+        description=(
+            "Undo a finished import: the rows it created are deleted, the rows it updated get their previous "
+            "values back. Rows a later job has changed since are left alone and reported. Once per job."
+        ),
+        request=None,
+        responses={200: OutputSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        report = import_job_revert(job=job)
+        return Response(self.OutputSerializer(report).data)
 
 
 class ImportRowErrorListApi(APIView):

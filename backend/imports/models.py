@@ -44,6 +44,7 @@ class ImportJob(models.Model):
         ALL_FAILED = "all_failed", "Completed, but every row was rejected"
         FAILED = "failed", "The file could not be processed"
         CANCELLED = "cancelled", "Stopped before the end"
+        REVERTED = "reverted", "Undone: its rows were deleted or put back"
 
     FINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
     UNFINISHED_STATUSES = (Status.PENDING, Status.SANITIZING, Status.PROCESSING)
@@ -132,6 +133,13 @@ class ImportJob(models.Model):
     )
     started_by_key_prefix = models.CharField(max_length=16, blank=True, default="")
 
+    # Undo (POST /api/imports/<id>/revert/): when, and what became of the rows the job wrote.
+    reverted_at = models.DateTimeField(null=True, blank=True)
+    reverted_deleted_rows = models.PositiveIntegerField(default=0)
+    reverted_restored_rows = models.PositiveIntegerField(default=0)
+    # Created or updated by the job, and changed since by a later job (or gone): left alone.
+    reverted_kept_rows = models.PositiveIntegerField(default=0)
+
     error_message = models.TextField(blank=True, default="")
     failure_reason = models.CharField(max_length=50, blank=True, default="")
 
@@ -174,6 +182,8 @@ class ImportJob(models.Model):
 
         Derived on every read and never stored, so it cannot disagree with the counters.
         """
+        if self.reverted_at is not None:
+            return self.Outcome.REVERTED
         if self.status == self.Status.FAILED:
             return self.Outcome.FAILED
         if self.status == self.Status.CANCELLED:
@@ -210,6 +220,32 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number} of {self.job_id}"
+
+
+class ImportRowBefore(models.Model):
+    """A stored row as it was before a job's batch updated it: what a revert of the job puts back.
+
+    Written in the batch's own transaction, only for the rows the batch updates, so imports that
+    only create rows pay nothing for it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # The primary key of the row in the dataset's table.
+    record_id = models.BigIntegerField()
+    # The job that had written the row before; tells a revert of that job its row was changed since.
+    previous_job_id = models.UUIDField(null=True, blank=True)
+    # The row's columns before the update, by column name.
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["job", "record_id"], name="imports_rowbefore_job_idx"),
+            models.Index(fields=["previous_job_id"], name="imports_rowbefore_prev_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.record_id} before {self.job_id}"
 
 
 class DryRunClaim(models.Model):

@@ -39,6 +39,7 @@ from imports.pipeline.mapping import columns_resolve, header_normalise, header_s
 from imports.pipeline.progress import JobStopped
 from imports.pipeline.reading import field_size_limit
 from imports.pipeline.results import BatchResult
+from imports.pipeline.reverting import RevertResult, job_rows_revert
 from imports.pipeline.run import job_pipeline_run, rows_load_again
 from imports.pipeline.sanitizing import job_sanitize_run
 from imports.selectors import dataset_require, import_job_same_file, saved_mapping_get
@@ -865,6 +866,8 @@ def _resubmit_lock(
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.dry_run:
         raise _conflict("dry_run", "A dry run loads nothing; correct the file and run it again.")
+    if job.reverted_at is not None:
+        raise _conflict("job_reverted", "The job was reverted; import the file again instead.")
     if job.status != ImportJob.Status.COMPLETED:
         raise _conflict("job_not_completed", f"The job is {job.status}; rows can be sent again once it completed.")
     limit = settings.IMPORT_RESUBMIT_MAX_ROWS
@@ -915,3 +918,48 @@ def _resubmit(
     job.refresh_from_db()
     logger.info("import job %s: %s rows given again, %s resolved", job.pk, len(records), len(resolved))
     return ResubmitReport(job=job, resolved=resolved, still_failing=still)
+
+
+@dataclass
+class RevertReport:
+    job: ImportJob
+    result: RevertResult
+
+
+def import_job_revert(*, job: ImportJob) -> RevertReport:
+    """Undo a finished job: the rows it created are deleted, the rows it updated get their
+    previous values back; rows a later job has changed since are left alone and reported.
+
+    One transaction, holding the job's row; the dataset's batch hook runs for the rows touched.
+    A job is reverted once, and takes no corrected rows afterwards.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.dry_run:
+            raise _conflict("dry_run", "A dry run wrote no row; there is nothing to revert.")
+        if not job.is_final:
+            raise _conflict("job_not_final", f"The job is {job.status}; cancel it or wait for its end first.")
+        if job.reverted_at is not None:
+            raise _conflict("already_reverted", "The job was reverted already.")
+        dataset = dataset_get(job.dataset)
+        if dataset is None:
+            raise _conflict("unknown_dataset", f"The dataset {job.dataset!r} no longer exists.")
+        result = job_rows_revert(job=job, dataset=dataset)
+        now = timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(
+            reverted_at=now,
+            reverted_deleted_rows=result.deleted,
+            reverted_restored_rows=result.restored,
+            # Every row the job created or updated was deleted, put back, or left alone.
+            reverted_kept_rows=max(job.created_rows + job.updated_rows - result.deleted - result.restored, 0),
+            updated_at=now,
+        )
+    job.refresh_from_db()
+    logger.info(
+        "import job %s reverted: %s deleted, %s restored, %s left alone",
+        job.pk,
+        job.reverted_deleted_rows,
+        job.reverted_restored_rows,
+        job.reverted_kept_rows,
+    )
+    return RevertReport(job=job, result=result)

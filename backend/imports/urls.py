@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/inspect/", apis.ImportInspectApi.as_view(), name="import-inspect"),
     path("imports/<str:job_id>/", apis.ImportJobDetailApi.as_view(), name="import-detail"),
     path("imports/<str:job_id>/cancel/", apis.ImportJobCancelApi.as_view(), name="import-cancel"),
+    path("imports/<str:job_id>/revert/", apis.ImportJobRevertApi.as_view(), name="import-revert"),
     path("imports/<str:job_id>/start/", apis.ImportJobStartApi.as_view(), name="import-start"),
     path("imports/<str:job_id>/errors/", apis.ImportRowErrorListApi.as_view(), name="import-errors"),
     path("imports/<str:job_id>/errors/resubmit/", apis.ImportRowErrorResubmitApi.as_view(), name="import-resubmit"),

@@ -100,3 +100,38 @@ def test_rows_resubmitted_on_sqlite_go_through_the_policy_into_the_same_job(run_
     job = report.job
     assert (job.processed_rows, job.created_rows, job.updated_rows, job.failed_rows) == (3, 2, 1, 0)
     assert dict(Book.objects.values_list("isbn", "title")) == {isbn(1): "Good", isbn(2): "Two", isbn(3): "Three"}
+
+
+def test_a_revert_on_sqlite_deletes_created_rows_restores_updated_ones_and_keeps_later_changes(run_import, workspace):
+    from imports.services import import_job_revert
+    from tests.csv_files import isbn
+    from tests.factories import BookFactory
+
+    BookFactory(workspace=workspace, isbn=isbn(3), title="Stored", publication_year=1950)
+    BookFactory(workspace=workspace, isbn=isbn(4), title="Stored four", publication_year=1960)
+    original = sorted(Book.objects.values_list("isbn", "title", "publication_year", "source_job_id", "updated_at"))
+    content = (
+        f"title,author,isbn\nA one,Ann,{isbn(1)}\nA two,Ann,{isbn(2)}\nA three,Ann,{isbn(3)}\nA four,Ann,{isbn(4)}\n"
+    )
+    first = run_import(content.encode(), on_conflict="update")
+    later = run_import(f"title,author,isbn\nB two,Bob,{isbn(2)}\n".encode(), on_conflict="update")
+    report = import_job_revert(job=first)
+    job = report.job
+    assert (job.reverted_deleted_rows, job.reverted_restored_rows, job.reverted_kept_rows) == (1, 2, 1)
+    assert [(c.key, c.changed_by) for c in report.result.changed] == [({"isbn": isbn(2)}, later.pk)]
+    rows = sorted(Book.objects.values_list("isbn", "title", "publication_year", "source_job_id", "updated_at"))
+    assert [r for r in rows if r[0] != isbn(2)] == original
+    assert Book.objects.get(isbn=isbn(2)).title == "B two"
+
+
+def test_a_reverted_feed_job_on_sqlite_leaves_the_card_statuses_right(run_import):
+    from cards.models import CardStatus
+    from imports.services import import_job_revert
+
+    run_import(b"ID,Card ID,User Mobile,Timestamp\n1,C-1,0585949014,13-11-2023 10:00\n", dataset="card_pickup")
+    delivered = run_import(
+        b"ID,Card ID,User contact,Timestamp\n1,C-1,0585949014,14-11-2023 10:00\n2,C-3,0585949014,14-11-2023 11:00\n",
+        dataset="card_delivered",
+    )
+    import_job_revert(job=delivered)
+    assert dict(CardStatus.objects.values_list("card_id", "status")) == {"C-1": "pickup"}

@@ -13,6 +13,7 @@ check costs no memory however large the file.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import uuid
@@ -23,6 +24,7 @@ from operator import or_
 from typing import Any, Protocol
 
 import psycopg2
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -174,13 +176,30 @@ class PostgresCopyLoader:
             f"SELECT %(workspace)s, {column_list}, %(job)s, _row, created_at, updated_at FROM {self.stage} "
             f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
         )
+        self.before_sql = ""
         if target.on_conflict == "update":
+            from imports.models import ImportRowBefore
+
+            before = qn(ImportRowBefore._meta.db_table)
+            join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+            # The before-images of the rows the upsert below will update (stored, not by this
+            # job), for a revert of the job. Locked, so the values saved are the ones replaced.
+            self.before_sql = (
+                f"INSERT INTO {before} (job_id, record_id, previous_job_id, data) "
+                f"SELECT %(job)s, t.{qn(meta.pk.column)}, t.source_job_id, to_jsonb(t) "
+                f"FROM {self.table} t JOIN {self.stage} s ON t.{workspace_column} = %(workspace)s AND {join} "
+                f"WHERE t.source_job_id IS DISTINCT FROM %(job)s AND s._row = ANY(%(rows)s) FOR UPDATE OF t"
+            )
             assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
             self.insert_sql = insert + (
                 f"DO UPDATE SET {assignments}, source_job_id = EXCLUDED.source_job_id, "
                 f"source_row_number = EXCLUDED.source_row_number, updated_at = EXCLUDED.updated_at "
                 # A row this job already wrote is a duplicate in the file, never overwritten.
                 f"WHERE t.source_job_id IS DISTINCT FROM EXCLUDED.source_job_id "
+                # Only a row with its before-image: one another import inserted after the images
+                # were taken is reported as stored, rather than overwritten beyond undoing.
+                f"AND EXISTS (SELECT 1 FROM {before} b WHERE b.job_id = EXCLUDED.source_job_id "
+                f"AND b.record_id = t.{qn(meta.pk.column)}) "
                 f"RETURNING source_row_number, (xmax = 0)"
             )
         else:
@@ -254,6 +273,8 @@ class PostgresCopyLoader:
         with connection.cursor() as cursor:
             cursor.execute(self.create_stage_sql)
             cursor.copy_expert(self.copy_sql, io.StringIO(prepared.text), size=COPY_CHUNK)
+            if self.before_sql:
+                cursor.execute(self.before_sql, {**params, "rows": prepared.row_numbers})
             cursor.execute(self.insert_sql, params)
             written = cursor.fetchall()
             for _row, inserted in written:
@@ -438,8 +459,9 @@ class OrmLoader:
             for condition in self._key_conditions(rows)
             for found in self.model.objects.filter(workspace_id=target.workspace_id, **constants)  # type: ignore[attr-defined]
             .filter(condition)
-            .values("pk", "source_job_id", "source_row_number", *fields)
+            .values("pk", "source_job_id", "source_row_number", "updated_at", *fields)
         }
+        stored_by_pk = {found["pk"]: found for found in stored.values()}
         now = timezone.now()
         to_create, to_update = [], []
         for row_number, values in rows:
@@ -481,11 +503,31 @@ class OrmLoader:
                 )
         self.model.objects.bulk_create(to_create, batch_size=500)  # type: ignore[attr-defined]
         if to_update:
+            self._before_images_save([stored_by_pk[row.pk] for row in to_update])
             self.model.objects.bulk_update(  # type: ignore[attr-defined]
                 to_update, [*fields, "source_job_id", "source_row_number", "updated_at"], batch_size=500
             )
         outcome.created, outcome.updated = len(to_create), len(to_update)
         return outcome
+
+    def _before_images_save(self, found: list[dict[str, Any]]) -> None:
+        """The rows as they are before this batch updates them, for a revert of the job."""
+        from imports.models import ImportRowBefore
+
+        meta = self.model._meta
+        constants = {_column(meta.get_field(name)): value for name, value in self.target.dataset.constants.items()}
+        images = []
+        for row in found:
+            data = {_column(meta.get_field(name)): value for name, value in row.items() if name != "pk"}
+            images.append(
+                ImportRowBefore(
+                    job_id=self.target.job_id,
+                    record_id=row["pk"],
+                    previous_job_id=row["source_job_id"],
+                    data=json.loads(json.dumps({**data, **constants}, cls=_ExactJSONEncoder)),
+                )
+            )
+        ImportRowBefore.objects.bulk_create(images, batch_size=500)
 
     def _key_conditions(self, rows: Sequence[ValidRow]) -> list[Q]:
         """Conditions matching the stored rows of the batch's keys, in chunks SQLite accepts."""
@@ -498,6 +540,16 @@ class OrmLoader:
         lookups = [Q(**dict(zip(key_fields, (values[i] for i in key_positions), strict=True))) for _, values in rows]
         # A long OR chain nests one level per term; SQLite refuses expressions deeper than 1000.
         return [reduce(or_, lookups[i : i + 200]) for i in range(0, len(lookups), 200)]
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """Datetimes to the microsecond (Django's encoder cuts them to milliseconds, as JavaScript does):
+    a before-image is put back exactly."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class OrmDryRunLoader(OrmLoader):

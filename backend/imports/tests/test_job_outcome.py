@@ -56,4 +56,4 @@ def test_the_outcome_is_documented_in_the_schema_as_a_nullable_enum(client):
     refs = [part.get("$ref", "") for part in outcome["oneOf"]]
     assert {"$ref": "#/components/schemas/NullEnum"} in outcome["oneOf"]
     enum = components[next(r for r in refs if "Outcome" in r).rsplit("/", 1)[1]]["enum"]
-    assert enum == ["completed", "completed_with_errors", "all_failed", "failed", "cancelled"]
+    assert enum == ["completed", "completed_with_errors", "all_failed", "failed", "cancelled", "reverted"]

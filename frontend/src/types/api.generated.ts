@@ -402,6 +402,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{job_id}/revert/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Undo a finished import: the rows it created are deleted, the rows it updated get their previous values back. Rows a later job has changed since are left alone and reported. Once per job. */
+        post: operations["imports_revert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/{job_id}/start/": {
         parameters: {
             query?: never;
@@ -737,6 +754,17 @@ export interface components {
             count: number;
             results: components["schemas"]["CardStatus"][];
         };
+        ChangedRow: {
+            /** @description The row's key, by dataset column. */
+            key: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The job that wrote the row last.
+             */
+            changed_by: string | null;
+        };
         /**
          * @description * `mapping` - mapping
          *     * `name` - name
@@ -957,13 +985,14 @@ export interface components {
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
             /**
-             * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled; null while it runs.
+             * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled, reverted; null while it runs.
              *
              *     * `completed` - Every row was loaded, updated or skipped
              *     * `completed_with_errors` - Completed, but some rows were rejected
              *     * `all_failed` - Completed, but every row was rejected
              *     * `failed` - The file could not be processed
              *     * `cancelled` - Stopped before the end
+             *     * `reverted` - Undone: its rows were deleted or put back
              */
             readonly outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
             /** @description A dry run writes no row: its counters and row errors are what the import would give. */
@@ -1027,6 +1056,17 @@ export interface components {
             readonly eta_seconds: number | null;
             /** Format: double */
             readonly duration_seconds: number | null;
+            /**
+             * Format: date-time
+             * @description When the job was reverted (POST /api/imports/{id}/revert/); null if never.
+             */
+            reverted_at: string | null;
+            /** @description Rows the job created that its revert deleted. */
+            reverted_deleted_rows: number;
+            /** @description Rows the job updated that its revert put back as they were. */
+            reverted_restored_rows: number;
+            /** @description Rows the job created or updated that its revert left alone: changed since by a later job, or gone. */
+            reverted_kept_rows: number;
             error_message?: string;
             failure_reason?: string;
             ignored_columns: string[];
@@ -1057,13 +1097,14 @@ export interface components {
             file_size?: number;
             status: components["schemas"]["StatusEnum"];
             /**
-             * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled; null while it runs.
+             * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled, reverted; null while it runs.
              *
              *     * `completed` - Every row was loaded, updated or skipped
              *     * `completed_with_errors` - Completed, but some rows were rejected
              *     * `all_failed` - Completed, but every row was rejected
              *     * `failed` - The file could not be processed
              *     * `cancelled` - Stopped before the end
+             *     * `reverted` - Undone: its rows were deleted or put back
              */
             readonly outcome: (components["schemas"]["OutcomeEnum"] | components["schemas"]["NullEnum"]) | null;
             /** @description A dry run writes no row: its counters and row errors are what the import would give. */
@@ -1127,6 +1168,17 @@ export interface components {
             readonly eta_seconds: number | null;
             /** Format: double */
             readonly duration_seconds: number | null;
+            /**
+             * Format: date-time
+             * @description When the job was reverted (POST /api/imports/{id}/revert/); null if never.
+             */
+            reverted_at: string | null;
+            /** @description Rows the job created that its revert deleted. */
+            reverted_deleted_rows: number;
+            /** @description Rows the job updated that its revert put back as they were. */
+            reverted_restored_rows: number;
+            /** @description Rows the job created or updated that its revert left alone: changed since by a later job, or gone. */
+            reverted_kept_rows: number;
             error_message?: string;
             failure_reason?: string;
             ignored_columns: string[];
@@ -1145,6 +1197,13 @@ export interface components {
             started_at?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
+        };
+        ImportJobReverted: {
+            job: components["schemas"]["ImportJobDetailOutput"];
+            /** @description Rows of the job a later job has changed since: left alone. */
+            changed_since: number;
+            /** @description The first 100 of them. */
+            changed: components["schemas"]["ChangedRow"][];
         };
         ImportRowsResubmitInputRequest: {
             rows: components["schemas"]["RowCorrectionInputRequest"][];
@@ -1239,9 +1298,10 @@ export interface components {
          *     * `all_failed` - Completed, but every row was rejected
          *     * `failed` - The file could not be processed
          *     * `cancelled` - Stopped before the end
+         *     * `reverted` - Undone: its rows were deleted or put back
          * @enum {string}
          */
-        OutcomeEnum: "completed" | "completed_with_errors" | "all_failed" | "failed" | "cancelled";
+        OutcomeEnum: "completed" | "completed_with_errors" | "all_failed" | "failed" | "cancelled" | "reverted";
         PaginatedApiKeyOutputList: {
             count: number;
             /** Format: uri */
@@ -3190,6 +3250,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    imports_revert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobReverted"];
                 };
             };
             /** @description Not authenticated: a credential or token is missing, wrong or expired. */
