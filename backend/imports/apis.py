@@ -793,6 +793,9 @@ def _headers_field(**kwargs: Any) -> serializers.ListField:
 class SavedMappingListCreateApi(APIView):
     """Column mappings remembered per dataset and header set (headers trimmed, case-folded, any order)."""
 
+    # Lists and objects: JSON only (a form would turn a header list into one text).
+    parser_classes = [JSONParser]
+
     class FilterSerializer(serializers.Serializer[Any]):
         dataset = TextField(required=False, allow_blank=True, help_text="Empty: every dataset.")
 
@@ -829,6 +832,8 @@ class SavedMappingListCreateApi(APIView):
 
 
 class SavedMappingDetailApi(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema_serializer(component_name="SavedMappingUpdateInput")
     class InputSerializer(serializers.Serializer[Any]):
         mapping = _mapping_field(required=False)
@@ -861,6 +866,9 @@ class SavedMappingDetailApi(APIView):
 
 class SavedMappingMatchApi(APIView):
     """The saved mapping to propose for a file: the one of the same dataset and header set, if any."""
+
+    # Lists and objects: JSON only (a form would turn a header list into one text).
+    parser_classes = [JSONParser]
 
     @extend_schema_serializer(component_name="SavedMappingMatchInput")
     class InputSerializer(serializers.Serializer[Any]):

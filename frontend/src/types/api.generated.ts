@@ -3767,8 +3767,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SavedMappingCreateInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SavedMappingCreateInputRequest"];
-                "multipart/form-data": components["schemas"]["SavedMappingCreateInputRequest"];
             };
         };
         responses: {
@@ -3933,8 +3931,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedSavedMappingUpdateInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedSavedMappingUpdateInputRequest"];
-                "multipart/form-data": components["schemas"]["PatchedSavedMappingUpdateInputRequest"];
             };
         };
         responses: {
@@ -3994,8 +3990,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SavedMappingMatchInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SavedMappingMatchInputRequest"];
-                "multipart/form-data": components["schemas"]["SavedMappingMatchInputRequest"];
             };
         };
         responses: {
