@@ -950,8 +950,7 @@ def import_job_revert(*, job: ImportJob) -> RevertReport:
             reverted_at=now,
             reverted_deleted_rows=result.deleted,
             reverted_restored_rows=result.restored,
-            # Every row the job created or updated was deleted, put back, or left alone.
-            reverted_kept_rows=max(job.created_rows + job.updated_rows - result.deleted - result.restored, 0),
+            reverted_kept_rows=result.kept,
             updated_at=now,
         )
     job.refresh_from_db()

@@ -135,3 +135,21 @@ def test_a_reverted_feed_job_on_sqlite_leaves_the_card_statuses_right(run_import
     )
     import_job_revert(job=delivered)
     assert dict(CardStatus.objects.values_list("card_id", "status")) == {"C-1": "pickup"}
+
+
+def test_a_row_updated_twice_by_a_job_is_put_back_from_its_latest_image_on_sqlite(run_import, workspace):
+    from imports.services import import_job_revert, import_job_rows_resubmit
+    from tests.csv_files import isbn
+    from tests.factories import BookFactory
+
+    BookFactory(workspace=workspace, isbn=isbn(3), title="Stored", publication_year=1950)
+    first = run_import(
+        f"title,author,isbn,publication_year\nA three,Ann,{isbn(3)},\n,Ann,{isbn(3)},19x9\n".encode(),
+        on_conflict="update",
+    )
+    run_import(f"title,author,isbn\nB three,Bob,{isbn(3)}\n".encode(), on_conflict="update")
+    after_later = list(Book.objects.values_list("title", "author", "source_job_id", "updated_at"))
+    import_job_rows_resubmit(job=first, rows=[(3, {"title": "A again", "publication_year": "1999"})])
+    job = import_job_revert(job=first).job
+    assert (job.reverted_deleted_rows, job.reverted_restored_rows, job.reverted_kept_rows) == (0, 1, 0)
+    assert list(Book.objects.values_list("title", "author", "source_job_id", "updated_at")) == after_later

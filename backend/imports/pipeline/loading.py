@@ -156,7 +156,6 @@ class PostgresCopyLoader:
                 *(f"{qn(_column(f))} {f.db_type(connection)}" for f in [*model_fields, *constant_fields]),
             ]
         )
-        self.stage_columns = stage_columns
         # ON COMMIT DELETE ROWS empties the stage at the end of every batch transaction.
         self.create_stage_sql = (
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} ({stage_columns}) ON COMMIT DELETE ROWS"
@@ -301,11 +300,11 @@ class PostgresCopyLoader:
         return outcome
 
 
-def dry_run_claims_table(job_id: uuid.UUID) -> str:
-    return f"intake_dryrun_{job_id.hex}"
-
-
 DRY_RUN_TABLE_PREFIX = "intake_dryrun_"
+
+
+def dry_run_claims_table(job_id: uuid.UUID) -> str:
+    return f"{DRY_RUN_TABLE_PREFIX}{job_id.hex}"
 
 
 class PostgresDryRunLoader(PostgresCopyLoader):

@@ -34,6 +34,8 @@ class ChangedRow:
 class RevertResult:
     deleted: int = 0
     restored: int = 0
+    # Rows the job created or updated that the revert left alone: changed since, or gone.
+    kept: int = 0
     # Rows the job wrote that a later job changed since: counted, and the first listed.
     changed_since: int = 0
     changed: list[ChangedRow] = field(default_factory=list)
@@ -67,12 +69,15 @@ def job_rows_revert(*, job: ImportJob, dataset: Dataset) -> RevertResult:
                 )
             )
 
+    updated = ImportRowBefore.objects.filter(job=job).values("record_id").distinct().count()
     if connection.vendor == "postgresql":
         result = _revert_postgres(
             job=job, dataset=dataset, restorable=restorable, hook_fields=hook_fields, hook=touched
         )
     else:
         result = _revert_orm(job=job, dataset=dataset, restorable=restorable, hook_fields=hook_fields, hook=touched)
+    # Every row the job created or updated was deleted, put back, or left alone.
+    result.kept = max(job.created_rows + updated - result.deleted - result.restored, 0)
     # The job's before-images are spent: a reverted job is reverted once, takes no rows again,
     # and no revert of an earlier job should see it as having changed that job's rows.
     ImportRowBefore.objects.filter(job=job).delete()
@@ -96,10 +101,13 @@ def _revert_postgres(
     columns = [qn(_column(f)) for f in restorable]
     hooked = [qn(_column(f)) for f in hook_fields]
     params: dict[str, Any] = {"job": job.pk, "workspace": job.workspace_id}
+    # A row the job updated twice (corrected rows sent again after a later job changed it) has
+    # two images: the latest holds what the job replaced last.
     restore = (
         f"UPDATE {table} AS t SET ({', '.join(columns)}) = ROW({', '.join(f'r.{c}' for c in columns)}) "
-        f"FROM {before} b, jsonb_populate_record(NULL::{table}, b.data) r "
-        f"WHERE b.job_id = %(job)s AND t.{pk} = b.record_id AND t.source_job_id = %(job)s"
+        f"FROM (SELECT DISTINCT ON (record_id) record_id, data FROM {before} WHERE job_id = %(job)s "
+        f"ORDER BY record_id, id DESC) b, jsonb_populate_record(NULL::{table}, b.data) r "
+        f"WHERE t.{pk} = b.record_id AND t.source_job_id = %(job)s"
     )
     # After the restore, the rows still carrying the job's id are the ones it created.
     delete = f"DELETE FROM {table} t WHERE t.{workspace} = %(workspace)s AND t.source_job_id = %(job)s"
@@ -147,7 +155,9 @@ def _revert_orm(
     result = RevertResult()
     pending: list[tuple[Any, ...]] = []
     # The hook runs for each row after its last change here, so chunks are as good as one call.
-    for image in ImportRowBefore.objects.filter(job=job).order_by("pk").iterator(chunk_size=chunk):
+    # Latest image first: once a row is put back it is no longer the job's, so older images of a
+    # row the job updated twice find nothing to restore.
+    for image in ImportRowBefore.objects.filter(job=job).order_by("-pk").iterator(chunk_size=chunk):
         values = {f.attname: f.to_python(image.data[_column(f)]) for f in restorable if _column(f) in image.data}
         if model.objects.filter(pk=image.record_id, source_job_id=job.pk).update(**values):
             result.restored += 1

@@ -182,3 +182,22 @@ def test_only_a_finished_import_is_reverted_and_only_once(client, other_client, 
     response = revert(client, job)
     assert (response.status_code, response.json()["error"]["code"]) == (409, "already_reverted")
     assert ImportJob.objects.get(pk=job.pk).reverted_deleted_rows == 1
+
+
+def test_a_row_the_job_updated_again_after_a_later_job_comes_back_as_that_later_job_left_it(
+    client, run_import, workspace
+):
+    BookFactory(workspace=workspace, isbn=isbn(3), title="Stored", publication_year=1950)
+    first = run_import(
+        f"title,author,isbn,publication_year\nA three,Ann,{isbn(3)},\n,Ann,{isbn(3)},19x9\n".encode(),
+        on_conflict="update",
+    )
+    run_import(f"title,author,isbn\nB three,Bob,{isbn(3)}\n".encode(), on_conflict="update")
+    after_later = table()
+    # Row 3 of the first file, corrected, updates the row once more: a second image of it.
+    report = import_job_rows_resubmit(job=first, rows=[(3, {"title": "A again", "publication_year": "1999"})])
+    assert report.job.updated_rows == 2
+    assert Book.objects.get(isbn=isbn(3)).title == "A again"
+    body = revert(client, first).json()
+    assert [body["job"][f"reverted_{k}_rows"] for k in ("deleted", "restored", "kept")] == [0, 1, 0]
+    assert table() == after_later
