@@ -18,7 +18,7 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
         "failed_rows",
         "created_at",
     ]
-    list_filter = ["status", "dataset", "started_via", "workspace"]
+    list_filter = ["status", "dry_run", "dataset", "started_via", "workspace"]
     search_fields = ["id", "original_filename", "started_by_name"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
     list_select_related = ["workspace"]
