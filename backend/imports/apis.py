@@ -433,7 +433,7 @@ class ImportJobStartApi(APIView):
     )
     def post(self, request: Request, job_id: str) -> Response:
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
-        started = import_job_start(job=job)
+        started = import_job_start(job=job, started_by=request_started_by(request))
         return Response(ImportJobDetailOutputSerializer(started).data, status=status.HTTP_201_CREATED)
 
 

@@ -401,6 +401,19 @@ def _notify_started(job_id: uuid.UUID | str) -> None:
     job_progress_notify(job_id=job_id)
 
 
+def _notify_changed(job_id: uuid.UUID | str) -> None:
+    # Open pages redraw a finished job whose counters moved (corrected rows) or that was
+    # reverted; after the commit, so they read the new state. Never raises.
+    from notifications.live import job_publish, job_read
+
+    try:
+        job = job_read(job_id)
+        if job is not None:
+            job_publish(job)
+    except Exception:
+        logger.exception("import job %s: its change was not pushed to open pages", job_id)
+
+
 def _notify_finished(job_id: uuid.UUID | str) -> None:
     # E-mail, webhooks and live updates; after the commit, so they see the final status, and
     # they only queue work, so a mail server or a receiver never holds the job up.
@@ -753,7 +766,7 @@ def _dry_run_claims_sweep() -> None:
             dry_run_claims_drop(job_id=job_id)
 
 
-def import_job_start(*, job: ImportJob) -> ImportJob:
+def import_job_start(*, job: ImportJob, started_by: StartedBy | None = None) -> ImportJob:
     """The import of a completed dry run: a new job on the same final copy, with the same options.
 
     The final copy is shared, not copied; it is deleted with the last of the two jobs that still
@@ -794,6 +807,7 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
             # The same file read the same way: pass 1 need not count it again.
             total_rows=job.total_rows,
             dry_run_of=job,
+            **(started_by.job_fields() if started_by else {}),
         )
         real.duplicate_of = import_job_same_file(workspace=job.workspace, dataset=job.dataset, sha256=job.sha256)
         real.save()
@@ -918,6 +932,7 @@ def _resubmit(
         stored_errors=F("stored_errors") - len(resolved),
         updated_at=now,
     )
+    transaction.on_commit(functools.partial(_notify_changed, job.pk), robust=True)
     job.refresh_from_db()
     logger.info("import job %s: %s rows given again, %s resolved", job.pk, len(records), len(resolved))
     return ResubmitReport(job=job, resolved=resolved, still_failing=still)
@@ -956,6 +971,7 @@ def import_job_revert(*, job: ImportJob) -> RevertReport:
             reverted_kept_rows=result.kept,
             updated_at=now,
         )
+        transaction.on_commit(functools.partial(_notify_changed, job.pk), robust=True)
     job.refresh_from_db()
     logger.info(
         "import job %s reverted: %s deleted, %s restored, %s left alone",

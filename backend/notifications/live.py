@@ -44,6 +44,8 @@ JOB_FIELDS = (
     "failure_reason",
     "started_at",
     "finished_at",
+    "reverted_at",
+    "dry_run",
 )
 
 _lock = threading.Lock()
@@ -86,6 +88,7 @@ def job_event(job: ImportJob) -> dict[str, Any]:
         "dataset": job.dataset,
         "filename": job.original_filename,
         "status": job.status,
+        "outcome": job.outcome,
         "total_rows": job.total_rows,
         "processed_rows": job.processed_rows,
         "created_rows": job.created_rows,

@@ -247,3 +247,10 @@ def test_a_dry_runs_final_copy_stays_while_the_import_started_from_it_keeps_its_
     assert (job.status, job.created_rows) == ("completed", 2)
     import_job_files_remove(job=job, reason="retention")
     assert not file_exists(area=FILES, key=key)
+
+
+def test_the_import_started_from_a_dry_run_records_who_started_it(client, upload):
+    dry = upload(books_csv(1), dry_run="true").json()
+    import_job_process(job_id=dry["id"])
+    real = client.post(f"/api/imports/{dry['id']}/start/").json()
+    assert real["started_by"]["via"] == "api_key"

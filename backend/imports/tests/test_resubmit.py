@@ -253,3 +253,17 @@ def test_only_a_completed_import_takes_rows_again(client, make_job, run_import, 
     job = import_job_process(job_id=pending.pk)
     assert resubmit(other_client, job, [{"row_number": 3, "values": {"title": "T"}}]).status_code == 404
     assert resubmit(client, job, [{"row_number": 3, "values": {"title": "T"}}]).status_code == 200
+
+
+def test_open_pages_hear_of_the_new_counters_after_the_commit(
+    client, run_import, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import live
+
+    published = []
+    monkeypatch.setattr(live, "live_publish", lambda *, workspace_id, event: published.append(event))
+    job = run_import(MIXED)
+    published.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        resubmit(client, job, [{"row_number": 3, "values": {"title": "Fixed"}}])
+    assert [(e["created_rows"], e["failed_rows"], e["outcome"]) for e in published] == [(2, 3, "completed_with_errors")]

@@ -201,3 +201,17 @@ def test_a_row_the_job_updated_again_after_a_later_job_comes_back_as_that_later_
     body = revert(client, first).json()
     assert [body["job"][f"reverted_{k}_rows"] for k in ("deleted", "restored", "kept")] == [0, 1, 0]
     assert table() == after_later
+
+
+def test_open_pages_hear_of_the_revert_after_it_commits(
+    client, run_import, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import live
+
+    published = []
+    monkeypatch.setattr(live, "live_publish", lambda *, workspace_id, event: published.append(event))
+    job = run_import(books_csv(2))
+    published.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert revert(client, job).status_code == 200
+    assert [(e["id"], e["status"], e["outcome"]) for e in published] == [(str(job.pk), "completed", "reverted")]
