@@ -10,6 +10,7 @@
 #   E2E_DIST_DIR  the built page to serve (default frontend/dist)
 #   E2E_KEEP_OUTPUT=1 keep screenshots of earlier runs
 #   E2E_TESTS     test files to run, relative to frontend/e2e (default tests/*.test.mjs)
+#   E2E_DOCS_SHOTS=1  also write the README's pictures to docs/screenshots/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"

@@ -7,6 +7,8 @@ export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8765').replac
 export const OUTPUT_DIR = process.env.OUTPUT_DIR || path.resolve(import.meta.dirname, '..', 'output');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
+// The README's pictures: with E2E_DOCS_SHOTS=1 the tests that take them write them here.
+export const DOCS_SHOTS_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -40,6 +42,14 @@ export async function openSession(name) {
       step += 1;
       const file = path.join(dir, `${String(step).padStart(2, '0')}-${stepName}.png`);
       await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    /** Save docs/screenshots/<docName>.png (the viewport only) when E2E_DOCS_SHOTS=1. */
+    async docsShot(docName) {
+      if (process.env.E2E_DOCS_SHOTS !== '1') return null;
+      await mkdir(DOCS_SHOTS_DIR, { recursive: true });
+      const file = path.join(DOCS_SHOTS_DIR, `${docName}.png`);
+      await page.screenshot({ path: file });
       return file;
     },
     /** Close the browser, first printing any uncaught page errors so a failure shows them. */
