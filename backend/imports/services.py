@@ -526,6 +526,9 @@ def import_job_sanitize(*, job_id: uuid.UUID | str, enqueue: bool = True) -> Imp
             )
             == 1
         )
+        if moved:
+            # Open pages see the job leave quarantine (it may wait in the queue for a while).
+            transaction.on_commit(functools.partial(_notify_changed, job.pk), robust=True)
         if moved and enqueue:
             transaction.on_commit(lambda: import_job_enqueue(job=ImportJob.objects.get(pk=job.pk)))
     job.refresh_from_db()

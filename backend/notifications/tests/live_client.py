@@ -94,6 +94,21 @@ class EventStream:
                 if event.data["job"]["status"] == until_status:
                     return
 
+    def jobs_heard(self, seconds: float) -> list[Event]:
+        """The job events that arrive within the next seconds (keep-alive pings are not jobs)."""
+        heard: list[Event] = []
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = self.next(timeout=left)
+            except queue.Empty:
+                break
+            if event is None:
+                break
+            if event.name == "job":
+                heard.append(event)
+        return heard
+
     def close(self) -> None:
         # The reading thread holds the socket open; shut it down so the server sees the client go.
         import socket
