@@ -51,7 +51,7 @@ function asFields(value: unknown): ErrorFields {
 
 /** Turn an error response (status and body text) into an ApiError, whatever its shape. */
 export function apiErrorFrom(status: number, bodyText: string): ApiError {
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = bodyText ? JSON.parse(bodyText) : null;
   } catch {
