@@ -79,8 +79,8 @@ test-sqlite: backend-install ## Smoke test of the embedded defaults (SQLite, fil
 	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -p no:cacheprovider \
 		-m sqlite_smoke -o addopts="" tests/test_sqlite_smoke.py
 
-test-frontend: frontend-install ## vitest unit tests and the type check
-	cd frontend && npm run typecheck && npm test
+test-frontend: frontend-install ## The type check, ESLint (import boundaries, no warnings) and the vitest unit tests
+	cd frontend && npm run typecheck && npm run lint && npm test
 
 test: lint typecheck test-backend test-sqlite test-frontend schema-check schemathesis deploy-check ## Every suite
 

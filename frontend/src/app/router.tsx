@@ -1,9 +1,9 @@
 import { Navigate, type RouteObject, createBrowserRouter } from 'react-router';
 
-import { AppShell } from '@/components/layouts/app-shell';
 import { paths } from '@/config/paths';
 import { RequireAuth, RequireGuest } from '@/features/auth/components/require-auth';
 
+import { AppShell } from './app-shell';
 import { CardsRoute } from './routes/cards';
 import { DataRoute } from './routes/data';
 import { HistoryRoute } from './routes/history';

@@ -79,8 +79,23 @@ describe('apiFetch', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(401);
     expect(calls).toBe(1); // no second try without a fresh token
+    expect((error as ApiError).sessionEnded).toBe(true);
     expect(sessionStore.get()).toBeNull();
     expect(window.localStorage.getItem('intake.refresh')).toBeNull();
+  });
+
+  it('takes a 401 of a call made without the session for a refusal, not an ended session', async () => {
+    server.use(
+      http.post('/api/auth/login/', () =>
+        HttpResponse.json(
+          { error: { code: 'invalid_credentials', message: 'The e-mail or password is not right.', fields: {} } },
+          { status: 401 },
+        ),
+      ),
+    );
+    const error = await apiFetch('/api/auth/login/', { method: 'POST', body: {}, auth: false }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, code: 'invalid_credentials', sessionEnded: false });
+    expect(sessionStore.get()).toEqual({ access: 'old-access', refresh: 'old-refresh' });
   });
 
   it('takes the pair another tab stored when that tab spent the refresh token first', async () => {

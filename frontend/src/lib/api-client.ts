@@ -13,13 +13,25 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: ErrorFields;
+  /**
+   * The session's token was refused even after a refresh, and the page signed out. Other 401s
+   * (wrong credentials at sign-in, an invalid API key) are refusals, not an ended session.
+   */
+  readonly sessionEnded: boolean;
 
-  constructor(status: number, code: string, message: string, fields: ErrorFields = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: ErrorFields = {},
+    options: { sessionEnded?: boolean } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.sessionEnded = options.sessionEnded ?? false;
   }
 }
 
@@ -50,8 +62,8 @@ function asFields(value: unknown): ErrorFields {
 }
 
 /** Turn an error response (status and body text) into an ApiError, whatever its shape. */
-export function apiErrorFrom(status: number, bodyText: string): ApiError {
-  let body: unknown = null;
+export function apiErrorFrom(status: number, bodyText: string, options: { sessionEnded?: boolean } = {}): ApiError {
+  let body: unknown;
   try {
     body = bodyText ? JSON.parse(bodyText) : null;
   } catch {
@@ -66,9 +78,10 @@ export function apiErrorFrom(status: number, bodyText: string): ApiError {
       typeof e.code === 'string' ? e.code : `http_${status}`,
       typeof e.message === 'string' && e.message ? e.message : defaultMessage(status),
       asFields(e.fields),
+      options,
     );
   }
-  return new ApiError(status, `http_${status}`, defaultMessage(status));
+  return new ApiError(status, `http_${status}`, defaultMessage(status), {}, options);
 }
 
 function defaultMessage(status: number): string {
@@ -161,7 +174,7 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
       response = await send(path, options);
     }
     if (response.status === 401) {
-      const error = apiErrorFrom(401, await response.text().catch(() => ''));
+      const error = apiErrorFrom(401, await response.text().catch(() => ''), { sessionEnded: true });
       signOutLocally();
       throw error;
     }

@@ -13,7 +13,7 @@ export function describeError(error: unknown): { title: string; detail: string }
     if (error.status >= 500) {
       return { title: 'Something went wrong on the server.', detail: `Try again in a moment (HTTP ${error.status}).` };
     }
-    if (error.status === 401) return { title: 'Your session has ended.', detail: 'Sign in again to continue.' };
+    if (error.sessionEnded) return { title: 'Your session has ended.', detail: 'Sign in again to continue.' };
     if (error.status === 404) return { title: 'Not found.', detail: error.message };
     return { title: error.message, detail: '' };
   }

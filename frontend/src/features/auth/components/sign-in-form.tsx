@@ -31,7 +31,8 @@ export function SignInForm() {
   };
 
   const fields = error instanceof ApiError ? error.fields : {};
-  const general = error ? describeError(error) : null;
+  // A refusal that names a field is said next to that field only.
+  const general = error && !fields.email && !fields.password ? describeError(error) : null;
 
   return (
     <AuthLayout

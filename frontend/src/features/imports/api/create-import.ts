@@ -65,7 +65,7 @@ export async function createImport(
       attempt = await post(formFor(input), onProgress, signal);
     }
     if (attempt.status === 401) {
-      const error = apiErrorFrom(401, attempt.body);
+      const error = apiErrorFrom(401, attempt.body, { sessionEnded: true });
       signOutLocally();
       throw error;
     }

@@ -1,6 +1,6 @@
 import useSWR from 'swr';
 
-import { useLiveStatus } from '@/features/live/live-status';
+import { useLiveStatus } from '@/lib/live/live-status';
 import { apiFetch } from '@/lib/api-client';
 import type { ImportJob, ImportStatus, Page } from '@/types/api';
 

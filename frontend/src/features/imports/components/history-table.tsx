@@ -9,7 +9,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Num, Table } from '@/components/ui/table';
 import { jobPath, paths } from '@/config/paths';
-import { LiveIndicator } from '@/features/live/components/live-updates';
+import { LiveIndicator } from '@/components/ui/live-indicator';
 import { formatCount, formatDateTime, formatStartedBy } from '@/lib/format';
 import { ALL_STATUSES, type ImportJob, type ImportStatus, isFinalStatus } from '@/types/api';
 

@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Loading } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
-import { LiveIndicator } from '@/features/live/components/live-updates';
+import { LiveIndicator } from '@/components/ui/live-indicator';
 import { ApiError } from '@/lib/api-client';
 import { formatBytes, formatDateTime, formatDuration, formatRate, formatStartedBy } from '@/lib/format';
 import { type ImportJobDetail, isFinalStatus, type SanitizeReport } from '@/types/api';

@@ -1,8 +1,15 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 
-import type { LiveConnection, LiveStatus } from './live-connection';
+/** How the page stays current: the live stream is open, being opened, or it polls. */
+export type LiveStatus = 'connecting' | 'live' | 'polling';
 
-export const LiveContext = createContext<LiveConnection | null>(null);
+/** What the status hook reads: the page's one live connection (see live-connection.ts). */
+export type LiveStatusSource = {
+  subscribe: (listener: () => void) => () => void;
+  getStatus: () => LiveStatus;
+};
+
+export const LiveContext = createContext<LiveStatusSource | null>(null);
 
 const noConnection = () => () => {};
 const polling = () => 'polling' as const;

@@ -8,9 +8,8 @@
 import { ApiError } from '@/lib/api-client';
 import type { ImportJob } from '@/types/api';
 
-import { createLiveTicket } from './api/create-ticket';
-
-export type LiveStatus = 'connecting' | 'live' | 'polling';
+import { createLiveTicket } from './create-ticket';
+import type { LiveStatus, LiveStatusSource } from './live-status';
 
 /** The job as the stream sends it: the API's job fields that move while it runs. */
 export type LiveJob = Pick<
@@ -52,7 +51,7 @@ const MAX_RETRY_MS = 30_000;
 // ask again now and then, not often (each refusal is a line in its log).
 const OFF_RETRY_MS = 10 * 60_000;
 
-export class LiveConnection {
+export class LiveConnection implements LiveStatusSource {
   private status: LiveStatus = 'connecting';
   private listeners = new Set<() => void>();
   private source: EventSource | null = null;

@@ -5,7 +5,7 @@ import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
 import { useMe } from '@/features/auth/api/get-me';
 import { signOut } from '@/features/auth/api/sign-out';
-import { LiveUpdatesProvider } from '@/features/live/components/live-updates';
+import { LiveUpdatesProvider } from '@/app/live-updates-provider';
 
 const LINKS = [
   { to: paths.import, label: 'Import' },

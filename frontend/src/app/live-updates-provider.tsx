@@ -4,8 +4,8 @@ import { useSWRConfig } from 'swr';
 import { importKey } from '@/features/imports/api/get-import';
 import { isFinalStatus } from '@/types/api';
 
-import { type LiveJob, LiveConnection } from '../live-connection';
-import { LiveContext, useLiveStatus } from '../live-status';
+import { type LiveJob, LiveConnection } from '@/lib/live/live-connection';
+import { LiveContext } from '@/lib/live/live-status';
 
 // A card feed commits many batches a second; an open card is looked up again at most this often.
 const CARD_REFRESH_MS = 250;
@@ -121,15 +121,4 @@ function trailingThrottle(fn: () => void, ms: number, later: (fn: () => void, ms
       }, wait);
     }
   };
-}
-
-/** A small note of how the page stays current. */
-export function LiveIndicator() {
-  const status = useLiveStatus();
-  const text = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Polling';
-  return (
-    <span className={`live-indicator live-${status}`} data-testid="live-status" data-status={status} title={text}>
-      {text}
-    </span>
-  );
 }

@@ -10,7 +10,7 @@ import { JOB_ID, jobFixture } from '@/testing/fixtures';
 import { renderWithApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
-import { LiveUpdatesProvider } from './live-updates';
+import { LiveUpdatesProvider } from './live-updates-provider';
 
 /** Stands in for the browser's EventSource: the test says when it opens, sends or breaks. */
 class FakeEventSource {
