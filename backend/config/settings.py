@@ -425,6 +425,8 @@ SPECTACULAR_SETTINGS = {
         "ImportFormatEnum": "imports.models.ImportJob.Format",
         "EncodingSourceEnum": "imports.inspection.ENCODING_SOURCES",
         "ColumnMatchedByEnum": "imports.inspection.MATCHED_BY",
+        "FieldMatchedByEnum": "imports.inspection.FIELD_MATCHED_BY",
+        "DelimiterSourceEnum": "imports.inspection.DELIMITER_SOURCES",
     },
 }
 

@@ -21,7 +21,15 @@ from config.schema import ErrorSerializer
 from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
 from imports.errors_csv import errors_csv_rows
-from imports.inspection import ALLOWED_EXTENSIONS, ENCODING_SOURCES, MATCHED_BY, Inspection, file_inspect
+from imports.inspection import (
+    ALLOWED_EXTENSIONS,
+    DELIMITER_SOURCES,
+    ENCODING_SOURCES,
+    FIELD_MATCHED_BY,
+    MATCHED_BY,
+    Inspection,
+    file_inspect,
+)
 from imports.models import ImportJob, ImportRowError, SavedMapping
 from imports.origin import request_started_by
 from imports.outputs import cleaned_lines_stream
@@ -52,6 +60,7 @@ from imports.services import (
     saved_mapping_delete,
     saved_mapping_save,
     saved_mapping_update,
+    timezone_validate,
 )
 
 ERRORS_PREVIEW = 10
@@ -292,6 +301,11 @@ class ImportJobListCreateApi(APIView):
             allow_null=True,
             help_text="A saved mapping to read the file with (GET /api/mappings/); not with column_mapping.",
         )
+        remember_mapping = serializers.BooleanField(
+            required=False,
+            default=True,
+            help_text="false: do not save the column_mapping for this dataset and header set.",
+        )
         delimiter = TextField(required=False, allow_blank=True, trim_whitespace=False, max_length=2)
         encoding = TextField(required=False, allow_blank=True, max_length=50)
         on_conflict = serializers.ChoiceField(
@@ -374,6 +388,9 @@ class ImportJobListCreateApi(APIView):
             "sheet": values.get("sheet") or None,
             "dry_run": values.get("dry_run", False),
         }
+        if not values.get("remember_mapping", True):
+            # Only when set: the idempotency fingerprints of earlier requests stay as they were.
+            options["remember_mapping"] = False
         workspace = request_workspace(request)
         key = request.headers.get("Idempotency-Key")
         replayed = False
@@ -615,11 +632,70 @@ class InspectColumnMatchSerializer(serializers.Serializer[Any]):
     matched_by = serializers.ChoiceField(choices=MATCHED_BY)
 
 
+class InspectFieldChoiceSerializer(serializers.Serializer[Any]):
+    column = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    header = serializers.CharField(allow_null=True, help_text="The header it reads, as the file writes it; null: none.")
+    index = serializers.IntegerField(allow_null=True, help_text="Position of the header, from 0.")
+    matched_by = serializers.ChoiceField(
+        choices=FIELD_MATCHED_BY,
+        allow_null=True,
+        help_text=(
+            "mapping, name or alias as in columns; similar: only a suggestion (a header that looks like the column), "
+            "which an upload reads only when its column_mapping names it; null: no header."
+        ),
+    )
+    similarity = serializers.FloatField(allow_null=True, help_text="0 to 1 for a suggestion; null otherwise.")
+    left_empty = serializers.BooleanField(help_text='The column_mapping set it to "".')
+
+
 class InspectResolutionSerializer(serializers.Serializer[Any]):
     dataset = serializers.CharField()
     columns = InspectColumnMatchSerializer(many=True, help_text="Which header feeds which column.")
     missing = serializers.ListField(child=serializers.CharField(), help_text="Required columns no header feeds.")
     ignored = serializers.ListField(child=serializers.CharField(), help_text="Headers no column reads.")
+    fields = InspectFieldChoiceSerializer(  # type: ignore[assignment]
+        many=True, help_text="Every column of the dataset, in its order, with the similarity suggestions taken."
+    )
+    unread = serializers.ListField(
+        child=serializers.CharField(), help_text="Headers no column reads once the suggestions are taken."
+    )
+    unfed_required = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Required columns without a header even with the suggestions: the upload would be refused.",
+    )
+
+
+class InspectDelimiterSerializer(serializers.Serializer[Any]):
+    delimiter = serializers.CharField(trim_whitespace=False)
+    source = serializers.ChoiceField(choices=DELIMITER_SOURCES)  # type: ignore[assignment]
+    confidence = serializers.FloatField(
+        allow_null=True, help_text="detected: the share of sampled records with the header's field count."
+    )
+
+
+class InspectCellSerializer(serializers.Serializer[Any]):
+    column = serializers.CharField()
+    text = serializers.CharField(allow_null=True, allow_blank=True, help_text="As written; null: no header feeds it.")
+    value = serializers.CharField(
+        allow_null=True, allow_blank=True, help_text="As it would be stored; null when empty or the row is rejected."
+    )
+    error = serializers.CharField(allow_blank=True, help_text="Why the cell is refused; empty when it is not.")
+
+
+class InspectPreviewRowSerializer(serializers.Serializer[Any]):
+    row_number = serializers.IntegerField()
+    valid = serializers.BooleanField()
+    cells = InspectCellSerializer(many=True, help_text="One per dataset column, in its order.")
+    record_errors = serializers.ListField(
+        child=serializers.CharField(), help_text="Errors of the whole record (unreadable, wrong field count)."
+    )
+
+
+class InspectPreviewSerializer(serializers.Serializer[Any]):
+    rows = InspectPreviewRowSerializer(many=True)
+    invalid_rows = serializers.IntegerField(help_text="Rows of the preview the import would reject.")
 
 
 class InspectRowSerializer(serializers.Serializer[Any]):
@@ -655,18 +731,41 @@ class ImportInspectApi(APIView):
             required=False, default=False, help_text="The file is only the first part: its last record may be cut."
         )
         rows = serializers.IntegerField(required=False, default=10, min_value=0, max_value=100)
+        preview_rows = serializers.IntegerField(
+            required=False,
+            default=50,
+            min_value=0,
+            max_value=200,
+            help_text="With a dataset: validate this many first records as the import would (preview).",
+        )
+        timezone = TextField(
+            required=False,
+            allow_blank=True,
+            max_length=64,
+            help_text="IANA zone of date-times written without one, for the preview; defaults to the dataset's.",
+        )
 
     @extend_schema_serializer(component_name="ImportInspection")
     class OutputSerializer(serializers.Serializer[Any]):
         format = serializers.ChoiceField(choices=ImportJob.Format.choices)
         encoding = InspectEncodingSerializer(allow_null=True, help_text="CSV only; null for a workbook.")
         delimiter = serializers.CharField(allow_null=True, trim_whitespace=False, help_text="CSV only.")
+        delimiter_guess = InspectDelimiterSerializer(
+            allow_null=True, help_text="How the delimiter was found (CSV only; null for a workbook)."
+        )
         sheet = serializers.CharField(allow_blank=True, help_text="The worksheet read (xlsx).")
         sheets = serializers.ListField(child=serializers.CharField(), help_text="Every worksheet (xlsx).")
         header = InspectHeaderSerializer()
         resolution = InspectResolutionSerializer(allow_null=True, help_text="Null when no dataset was given.")
         rows = InspectRowSerializer(many=True, help_text="The first records after the header.")
         partial = serializers.BooleanField()  # type: ignore[assignment]
+        preview = InspectPreviewSerializer(
+            allow_null=True,
+            help_text=(
+                "The first records validated as the import would validate them, with the suggestions taken; null "
+                "without a dataset, or while a required column has no header."
+            ),
+        )
 
     @extend_schema(
         operation_id="imports_inspect",
@@ -702,6 +801,8 @@ class ImportInspectApi(APIView):
             sheet=values.get("sheet") or None,
             sample_rows=values["rows"],
             partial=values["partial"],
+            preview_rows=values["preview_rows"],
+            timezone=timezone_validate(values.get("timezone")) if values.get("timezone") else None,
         )
         return Response(self.OutputSerializer(_inspection_body(inspection)).data)
 
@@ -729,12 +830,32 @@ def _inspection_body(inspection: Inspection) -> dict[str, Any]:
                 "columns": [vars(match) for match in resolution.columns],
                 "missing": resolution.missing,
                 "ignored": resolution.ignored,
+                "fields": [vars(choice) for choice in resolution.fields],
+                "unread": resolution.unread,
+                "unfed_required": resolution.unfed_required,
             }
             if resolution
             else None
         ),
         "rows": inspection.rows,
         "partial": inspection.partial,
+        "delimiter_guess": vars(inspection.delimiter_guess) if inspection.delimiter_guess else None,
+        "preview": (
+            {
+                "rows": [
+                    {
+                        "row_number": row.row_number,
+                        "valid": row.valid,
+                        "cells": [vars(cell) for cell in row.cells],
+                        "record_errors": row.record_errors,
+                    }
+                    for row in inspection.preview.rows
+                ],
+                "invalid_rows": inspection.preview.invalid_rows,
+            }
+            if inspection.preview
+            else None
+        ),
     }
 
 

@@ -5,6 +5,7 @@ it, so the page shows exactly what the server will do; the rules stay here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,27 +17,33 @@ from django.conf import settings
 from config.errors import ApplicationError
 from datasets.registry import Dataset
 from imports.pipeline.errors import InputRefused
-from imports.pipeline.mapping import ColumnResolution, columns_resolve
+from imports.pipeline.mapping import ColumnResolution, columns_resolve, columns_suggest
 from imports.pipeline.reading import (
     CANDIDATE_DELIMITERS,
     SAMPLE_BYTES,
+    DelimiterGuess,
     EncodingGuess,
     FileFormat,
     Header,
     RecordReadError,
-    delimiter_sniff,
+    delimiter_guess,
     encoding_guess,
     field_size_limit,
     head_read,
     sample_text,
     text_clean,
 )
+from imports.pipeline.results import RECORD
 from imports.pipeline.sources import CsvSource, Source, SourceError, XlsxSource
+from imports.pipeline.validating import RowValidator
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 # Where an encoding comes from, and how a header was matched to a column (the API's enums).
 ENCODING_SOURCES = ["bom", "declared", "detected", "default"]
 MATCHED_BY = ["mapping", "name", "alias"]
+# How a header was chosen for a column in the full view: the above, or similar (a suggestion).
+FIELD_MATCHED_BY = [*MATCHED_BY, "similar"]
+DELIMITER_SOURCES = ["declared", "detected", "default"]
 ALLOWED_EXTENSIONS = tuple(FORMATS)
 
 
@@ -85,12 +92,60 @@ class ColumnMatch:
 
 
 @dataclass(frozen=True)
+class FieldChoice:
+    """One dataset column in the full view: the header it reads (suggestions included), if any."""
+
+    column: str
+    label: str
+    required: bool
+    header: str | None
+    index: int | None
+    # mapping, name, alias, similar (a suggestion), or None: no header
+    matched_by: str | None
+    # How alike the suggested header is (0 to 1); None unless similar.
+    similarity: float | None
+    # The column_mapping set it to "": no name, alias or suggestion claims it.
+    left_empty: bool
+
+
+@dataclass(frozen=True)
 class Resolution:
     dataset: str
     columns: list[ColumnMatch]
     missing: list[str]
     ignored: list[str]
     raw: ColumnResolution = field(repr=False)
+    # Every dataset column, suggestions taken; the headers then read by none; the required
+    # columns then without a header.
+    fields: list[FieldChoice] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    unfed_required: list[str] = field(default_factory=list)
+    suggested: ColumnResolution | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class CellPreview:
+    column: str
+    # The cell as the file writes it; None when no header feeds the column.
+    text: str | None
+    # The value as it would be stored, as text; None when empty or when the row is rejected.
+    value: str | None
+    error: str
+
+
+@dataclass(frozen=True)
+class RowPreview:
+    row_number: int
+    valid: bool
+    cells: list[CellPreview]
+    # Errors of the whole record (unreadable, wrong field count).
+    record_errors: list[str]
+
+
+@dataclass(frozen=True)
+class Preview:
+    rows: list[RowPreview]
+    invalid_rows: int
 
 
 @dataclass(frozen=True)
@@ -105,6 +160,10 @@ class Inspection:
     rows: list[dict[str, Any]]
     # The sample ended inside the file: its last, possibly cut, record was left out.
     partial: bool
+    delimiter_guess: DelimiterGuess | None = None
+    # The first rows validated as the import would, with the suggestions taken; None without a
+    # dataset, or while a required column has no header (the upload would be refused).
+    preview: Preview | None = None
 
 
 def _norm(name: str) -> str:
@@ -113,22 +172,118 @@ def _norm(name: str) -> str:
 
 def resolution_describe(*, dataset: Dataset, headers: list[str], column_mapping: Mapping[str, str]) -> Resolution:
     raw = columns_resolve(dataset=dataset, headers=headers, column_mapping=column_mapping)
+    left_empty = {name for name, header in column_mapping.items() if not (header or "").strip()}
+    suggestions = columns_suggest(dataset=dataset, headers=headers, resolution=raw, left_empty=left_empty)
     matches = []
+    fields = []
     for column in dataset.columns:
         index = raw.indexes.get(column.name)
-        if index is None:
-            continue
-        header = headers[index]
-        if (column_mapping.get(column.name) or "").strip():
-            how = "mapping"
-        elif _norm(header) == _norm(column.name):
-            how = "name"
-        else:
-            how = "alias"
-        matches.append(
-            ColumnMatch(column=column.name, header=header, index=index, required=column.required, matched_by=how)
+        how: str | None = None
+        similarity = None
+        if index is not None:
+            header = headers[index]
+            if (column_mapping.get(column.name) or "").strip():
+                how = "mapping"
+            elif _norm(header) == _norm(column.name):
+                how = "name"
+            else:
+                how = "alias"
+            matches.append(
+                ColumnMatch(column=column.name, header=header, index=index, required=column.required, matched_by=how)
+            )
+        elif column.name in suggestions:
+            index, similarity, how = suggestions[column.name].index, suggestions[column.name].similarity, "similar"
+        fields.append(
+            FieldChoice(
+                column=column.name,
+                label=column.display_label,
+                required=column.required,
+                header=headers[index] if index is not None else None,
+                index=index,
+                matched_by=how,
+                similarity=similarity,
+                left_empty=column.name in left_empty,
+            )
         )
-    return Resolution(dataset=dataset.name, columns=matches, missing=raw.missing, ignored=raw.ignored, raw=raw)
+    indexes = {f.column: f.index for f in fields if f.index is not None}
+    read = set(indexes.values())
+    suggested = ColumnResolution(
+        indexes=indexes,
+        missing=[f.column for f in fields if f.required and f.index is None],
+        ignored=[name for i, name in enumerate(headers) if i not in read and name.strip()],
+        header_count=raw.header_count,
+    )
+    return Resolution(
+        dataset=dataset.name,
+        columns=matches,
+        missing=raw.missing,
+        ignored=raw.ignored,
+        raw=raw,
+        fields=fields,
+        unread=suggested.ignored,
+        unfed_required=suggested.missing,
+        suggested=suggested,
+    )
+
+
+def _value_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def preview_validate(
+    *,
+    dataset: Dataset,
+    resolution: Resolution,
+    headers: list[str],
+    records: list[dict[str, Any]],
+    encoding: str,
+    timezone: str | None = None,
+) -> Preview | None:
+    """The records validated by the pipeline's own validator, cell by cell; None while a
+    required column has no header (the upload would refuse the file)."""
+    plan = resolution.suggested
+    if plan is None or plan.missing:
+        return None
+    validator = RowValidator(
+        dataset=dataset,
+        resolution=plan,
+        headers=headers,
+        encoding=encoding,
+        options=dataset.parse_options(timezone=timezone),
+    )
+    rows = []
+    for record in records:
+        fields: list[str] = record["fields"]
+        values: tuple[Any, ...] | None = None
+        found: dict[str, list[str]] | None = {RECORD: [record["error"]]}
+        if not record["error"]:
+            values, found = validator(fields)
+        errors = found or {}
+        cells = []
+        for position, column in enumerate(dataset.columns):
+            index = plan.indexes.get(column.name)
+            text = fields[index] if index is not None and index < len(fields) else None
+            cells.append(
+                CellPreview(
+                    column=column.name,
+                    text=text if index is not None else None,
+                    value=_value_text(values[position]) if values is not None else None,
+                    error="; ".join(errors.get(column.name, [])),
+                )
+            )
+        rows.append(
+            RowPreview(
+                row_number=record["row_number"],
+                valid=values is not None,
+                cells=cells,
+                record_errors=list(errors.get(RECORD, [])),
+            )
+        )
+    return Preview(rows=rows, invalid_rows=sum(1 for row in rows if not row.valid))
 
 
 def _has_surrogates(text: str) -> bool:
@@ -146,8 +301,13 @@ def file_inspect(
     sheet: str | None = None,
     sample_rows: int = 0,
     partial: bool = False,
+    preview_rows: int = 0,
+    timezone: str | None = None,
 ) -> Inspection:
-    """Read the head of a file (an upload, or its first part); ApplicationError on anything wrong."""
+    """Read the head of a file (an upload, or its first part); ApplicationError on anything wrong.
+
+    ``preview_rows``: validate that many first records against the dataset (``Inspection.preview``),
+    date-times without a zone read in ``timezone`` (the dataset's by default)."""
     try:
         return _inspect(
             file=file,
@@ -159,6 +319,8 @@ def file_inspect(
             sheet=sheet,
             sample_rows=sample_rows,
             partial=partial,
+            preview_rows=preview_rows,
+            timezone=timezone,
         )
     except InputRefused as refused:
         raise ApplicationError(refused.message, code=refused.code, fields={refused.field: refused.details}) from None
@@ -175,6 +337,8 @@ def _inspect(
     sheet: str | None,
     sample_rows: int,
     partial: bool,
+    preview_rows: int,
+    timezone: str | None,
 ) -> Inspection:
     kind = format_of(filename)
     if delimiter and (len(delimiter) != 1 or delimiter in '"\r\n'):
@@ -184,6 +348,7 @@ def _inspect(
     opener = upload_opener(file)
     source: Source
     guess: EncodingGuess | None = None
+    split: DelimiterGuess | None = None
     sheets: list[str] = []
     chosen_sheet = ""
     fmt: FileFormat | None = None
@@ -198,12 +363,17 @@ def _inspect(
     else:
         head = head_read(opener, SAMPLE_BYTES)
         guess = encoding_guess(requested=encoding, head=head)
-        fmt = FileFormat(encoding=guess.name, delimiter=delimiter or delimiter_sniff(sample_text(head, guess.name)))
+        if delimiter:
+            split = DelimiterGuess(delimiter=delimiter, source="declared")
+        else:
+            split = delimiter_guess(sample_text(head, guess.name))
+        fmt = FileFormat(encoding=guess.name, delimiter=split.delimiter)
         source = CsvSource(opener=opener, fmt=fmt)
     try:
         with field_size_limit(settings.IMPORT_MAX_FIELD_CHARS):
             header = _header(source, fmt)
-            rows = _sample(source, header, sample_rows, partial=partial, fmt=fmt) if sample_rows else []
+            wanted = max(sample_rows, preview_rows if dataset is not None else 0)
+            records = _sample(source, header, wanted, partial=partial, fmt=fmt) if wanted else []
         if header is None:
             raise _invalid("file", "The file holds no header row.", code="empty_file")
         if guess is not None and any(not name.isascii() and _has_surrogates(name) for name in header.names):
@@ -213,8 +383,18 @@ def _inspect(
                 code="decode_error",
             )
         resolution = None
+        preview = None
         if dataset is not None:
             resolution = resolution_describe(dataset=dataset, headers=header.names, column_mapping=column_mapping or {})
+            if preview_rows:
+                preview = preview_validate(
+                    dataset=dataset,
+                    resolution=resolution,
+                    headers=header.names,
+                    records=records[:preview_rows],
+                    encoding=guess.name if guess else "utf-8",
+                    timezone=timezone,
+                )
     finally:
         if book is not None:
             book.close()
@@ -226,8 +406,10 @@ def _inspect(
         sheets=sheets,
         header=header,
         resolution=resolution,
-        rows=rows,
+        rows=records[:sample_rows],
         partial=partial,
+        delimiter_guess=split,
+        preview=preview,
     )
 
 

@@ -72,6 +72,7 @@ def import_job_create(
     dataset: str,
     column_mapping: str | Mapping[str, Any] | None = None,
     mapping_id: str | uuid.UUID | None = None,
+    remember_mapping: bool = True,
     delimiter: str | None = None,
     encoding: str | None = None,
     on_conflict: str | None = None,
@@ -177,7 +178,7 @@ def import_job_create(
     )
     try:
         with transaction.atomic():
-            if mapping or saved is not None:
+            if saved is not None or (mapping and remember_mapping):
                 job.saved_mapping, _ = saved_mapping_save(
                     workspace=workspace,
                     dataset=target.name,

@@ -8,9 +8,11 @@ mapping sets to an empty header is left empty: no name or alias claims it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from datasets.registry import Dataset
@@ -95,3 +97,50 @@ def columns_resolve(*, dataset: Dataset, headers: list[str], column_mapping: Map
     missing = [c.name for c in dataset.columns if c.required and c.name not in indexes]
     ignored = [name for index, name in enumerate(headers) if index not in taken and name.strip()]
     return ColumnResolution(indexes=indexes, missing=missing, ignored=ignored, header_count=len(headers))
+
+
+# How alike a header and a column's name, label or alias must be (difflib's ratio, 0 to 1) to
+# be suggested; "Book Title" for title (0.71) is, "notes" for title (0.4) is not.
+SIMILARITY_CUTOFF = 0.7
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _loose(name: str) -> str:
+    return _NOT_ALNUM.sub("", header_normalise(name))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    index: int
+    similarity: float
+
+
+def columns_suggest(
+    *, dataset: Dataset, headers: list[str], resolution: ColumnResolution, left_empty: Collection[str] = ()
+) -> dict[str, Suggestion]:
+    """Headers that look like the names of columns nothing feeds: only suggestions, which an
+    upload reads only when its column_mapping names them.
+
+    Only columns no mapping, name or alias fed (and not left empty on purpose), and only headers
+    no column reads; each header is suggested once, the most alike pairs first.
+    """
+    taken = set(resolution.indexes.values())
+    free = [(i, _loose(h)) for i, h in enumerate(headers) if i not in taken and _loose(h)]
+    pairs: list[tuple[float, int, int, str]] = []
+    for order, column in enumerate(dataset.columns):
+        if column.name in resolution.indexes or column.name in left_empty:
+            continue
+        names = {_loose(n) for n in (column.name, column.label, *column.aliases) if n}
+        for index, header in free:
+            ratio = max(difflib.SequenceMatcher(None, header, name).ratio() for name in names)
+            if ratio >= SIMILARITY_CUTOFF:
+                # Ties go to the earlier column, then the earlier header.
+                pairs.append((-ratio, order, index, column.name))
+    suggestions: dict[str, Suggestion] = {}
+    used: set[int] = set()
+    for negative, _order, index, column_name in sorted(pairs):
+        if column_name in suggestions or index in used:
+            continue
+        suggestions[column_name] = Suggestion(index=index, similarity=round(-negative, 3))
+        used.add(index)
+    return suggestions

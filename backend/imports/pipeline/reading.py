@@ -144,7 +144,17 @@ def sample_text(head: bytes, encoding: str) -> str:
     return decoder.decode(head, final=False)
 
 
-def delimiter_sniff(sample: str) -> str:
+@dataclass(frozen=True)
+class DelimiterGuess:
+    delimiter: str
+    # declared: given with the upload; detected: from the sample; default: nothing split the
+    # header (one column, or an empty sample), a comma.
+    source: str
+    # detected: the share of the sampled records that have the header's field count.
+    confidence: float | None = None
+
+
+def delimiter_guess(sample: str) -> DelimiterGuess:
     """Pick the candidate that splits the header into the most columns, consistently over the sample.
 
     csv.Sniffer guesses from character frequencies and is easily fooled by punctuation in
@@ -168,7 +178,13 @@ def delimiter_sniff(sample: str) -> str:
         score = (consistency, width)
         if score > best_score:
             best, best_score = delimiter, score
-    return best
+    if best_score[1] == 0:
+        return DelimiterGuess(delimiter=",", source="default")
+    return DelimiterGuess(delimiter=best, source="detected", confidence=round(best_score[0], 3))
+
+
+def delimiter_sniff(sample: str) -> str:
+    return delimiter_guess(sample).delimiter
 
 
 def format_detect(*, head: bytes, requested_encoding: str | None, requested_delimiter: str | None) -> FileFormat:

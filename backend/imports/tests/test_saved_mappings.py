@@ -30,6 +30,13 @@ def test_an_upload_that_maps_columns_saves_the_whole_mapping_for_its_headers(upl
     assert response.json()["saved_mapping"] == str(saved.pk)
 
 
+def test_an_upload_asked_not_to_remember_its_mapping_saves_nothing(upload):
+    response = upload(BOTH_ISBNS, column_mapping={"isbn": "isbn13"}, remember_mapping="false")
+    assert response.status_code == 201, response.content
+    assert response.json()["saved_mapping"] is None
+    assert not SavedMapping.objects.exists()
+
+
 def test_an_upload_matched_by_names_alone_saves_nothing(upload):
     body = upload(BOTH_ISBNS).json()
     assert body["saved_mapping"] is None

@@ -808,6 +808,13 @@ export interface components {
             updated_at: string;
         };
         /**
+         * @description * `declared` - declared
+         *     * `detected` - detected
+         *     * `default` - default
+         * @enum {string}
+         */
+        DelimiterSourceEnum: "declared" | "detected" | "default";
+        /**
          * @description * `bom` - bom
          *     * `declared` - declared
          *     * `detected` - detected
@@ -872,6 +879,14 @@ export interface components {
             /** @default true */
             enabled: boolean;
         };
+        /**
+         * @description * `mapping` - mapping
+         *     * `name` - name
+         *     * `alias` - alias
+         *     * `similar` - similar
+         * @enum {string}
+         */
+        FieldMatchedByEnum: "mapping" | "name" | "alias" | "similar";
         Health: {
             status: string;
             checks: {
@@ -926,6 +941,13 @@ export interface components {
             partial: boolean;
             /** @default 10 */
             rows: number;
+            /**
+             * @description With a dataset: validate this many first records as the import would (preview).
+             * @default 50
+             */
+            preview_rows: number;
+            /** @description IANA zone of date-times written without one, for the preview; defaults to the dataset's. */
+            timezone?: string;
         };
         ImportInspection: {
             format: components["schemas"]["ImportFormatEnum"];
@@ -933,6 +955,8 @@ export interface components {
             encoding: components["schemas"]["InspectEncoding"] | null;
             /** @description CSV only. */
             delimiter: string | null;
+            /** @description How the delimiter was found (CSV only; null for a workbook). */
+            delimiter_guess: components["schemas"]["InspectDelimiter"] | null;
             /** @description The worksheet read (xlsx). */
             sheet: string;
             /** @description Every worksheet (xlsx). */
@@ -943,6 +967,8 @@ export interface components {
             /** @description The first records after the header. */
             rows: components["schemas"]["InspectRow"][];
             partial: boolean;
+            /** @description The first records validated as the import would validate them, with the suggestions taken; null without a dataset, or while a required column has no header. */
+            preview: components["schemas"]["InspectPreview"] | null;
         };
         ImportJobCreateInputRequest: {
             /** Format: binary */
@@ -955,6 +981,11 @@ export interface components {
              * @description A saved mapping to read the file with (GET /api/mappings/); not with column_mapping.
              */
             mapping_id?: string | null;
+            /**
+             * @description false: do not save the column_mapping for this dataset and header set.
+             * @default true
+             */
+            remember_mapping: boolean;
             delimiter?: string;
             encoding?: string;
             /**
@@ -1215,6 +1246,15 @@ export interface components {
             /** @description Rows still refused, with the new messages. */
             still_failing: components["schemas"]["RowErrorOutput"][];
         };
+        InspectCell: {
+            column: string;
+            /** @description As written; null: no header feeds it. */
+            text: string | null;
+            /** @description As it would be stored; null when empty or the row is rejected. */
+            value: string | null;
+            /** @description Why the cell is refused; empty when it is not. */
+            error: string;
+        };
         InspectColumnMatch: {
             column: string;
             header: string;
@@ -1222,6 +1262,15 @@ export interface components {
             index: number;
             required: boolean;
             matched_by: components["schemas"]["ColumnMatchedByEnum"];
+        };
+        InspectDelimiter: {
+            delimiter: string;
+            source: components["schemas"]["DelimiterSourceEnum"];
+            /**
+             * Format: double
+             * @description detected: the share of sampled records with the header's field count.
+             */
+            confidence: number | null;
         };
         InspectEncoding: {
             name: string;
@@ -1232,9 +1281,47 @@ export interface components {
              */
             confidence: number | null;
         };
+        InspectFieldChoice: {
+            column: string;
+            label: string;
+            required: boolean;
+            /** @description The header it reads, as the file writes it; null: none. */
+            header: string | null;
+            /** @description Position of the header, from 0. */
+            index: number | null;
+            /**
+             * @description mapping, name or alias as in columns; similar: only a suggestion (a header that looks like the column), which an upload reads only when its column_mapping names it; null: no header.
+             *
+             *     * `mapping` - mapping
+             *     * `name` - name
+             *     * `alias` - alias
+             *     * `similar` - similar
+             */
+            matched_by: (components["schemas"]["FieldMatchedByEnum"] | components["schemas"]["NullEnum"]) | null;
+            /**
+             * Format: double
+             * @description 0 to 1 for a suggestion; null otherwise.
+             */
+            similarity: number | null;
+            /** @description The column_mapping set it to "". */
+            left_empty: boolean;
+        };
         InspectHeader: {
             row_number: number;
             names: string[];
+        };
+        InspectPreview: {
+            rows: components["schemas"]["InspectPreviewRow"][];
+            /** @description Rows of the preview the import would reject. */
+            invalid_rows: number;
+        };
+        InspectPreviewRow: {
+            row_number: number;
+            valid: boolean;
+            /** @description One per dataset column, in its order. */
+            cells: components["schemas"]["InspectCell"][];
+            /** @description Errors of the whole record (unreadable, wrong field count). */
+            record_errors: string[];
         };
         InspectResolution: {
             dataset: string;
@@ -1244,6 +1331,12 @@ export interface components {
             missing: string[];
             /** @description Headers no column reads. */
             ignored: string[];
+            /** @description Every column of the dataset, in its order, with the similarity suggestions taken. */
+            fields: components["schemas"]["InspectFieldChoice"][];
+            /** @description Headers no column reads once the suggestions are taken. */
+            unread: string[];
+            /** @description Required columns without a header even with the suggestions: the upload would be refused. */
+            unfed_required: string[];
         };
         InspectRow: {
             row_number: number;
