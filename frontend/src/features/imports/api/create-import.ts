@@ -12,6 +12,13 @@ export type CreateImportInput = {
   timezone?: string;
   /** The worksheet of an .xlsx file; the first when left out. */
   sheet?: string;
+  /** The file's encoding and delimiter, when the person chose them; detected otherwise. */
+  encoding?: string;
+  delimiter?: string;
+  /** Validate every row and apply the conflict policy without writing one. */
+  dryRun?: boolean;
+  /** false: the server does not save the column mapping for this dataset and header set. */
+  rememberMapping?: boolean;
 };
 
 export type UploadProgress = { loaded: number; total: number };
@@ -27,6 +34,10 @@ function formFor(input: CreateImportInput): FormData {
   }
   if (input.timezone) form.append('timezone', input.timezone);
   if (input.sheet) form.append('sheet', input.sheet);
+  if (input.encoding) form.append('encoding', input.encoding);
+  if (input.delimiter) form.append('delimiter', input.delimiter);
+  if (input.dryRun) form.append('dry_run', 'true');
+  if (input.rememberMapping === false) form.append('remember_mapping', 'false');
   form.append('file', input.file, input.file.name);
   return form;
 }

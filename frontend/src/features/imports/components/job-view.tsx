@@ -17,6 +17,7 @@ import { cancelImport } from '../api/cancel-import';
 import { downloadCleanedCsv, downloadErrorsCsv } from '../api/download-errors-csv';
 import { useImportJob } from '../api/get-import';
 import { RejectedRows } from './rejected-rows-table';
+import { StartFromDryRun } from './start-from-dry-run';
 
 const ON_CONFLICT_TEXT: Record<ImportJobDetail['on_conflict'], string> = {
   error: 'report an error',
@@ -147,6 +148,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
           {actionMessage.detail || null}
         </Alert>
       ) : null}
+      <StartFromDryRun job={job} />
       {job.status === 'failed' ? (
         <Alert tone="danger" title="The import failed">
           {job.error_message || 'The file could not be imported.'}

@@ -33,16 +33,16 @@ function captureUpload() {
 
 const csv = (name: string, text: string) => new File([text], name, { type: 'text/csv' });
 
-/** The cells' texts of the Column matching row for a dataset column. */
-function matchingRow(column: string): string[] {
+/** The Column matching row for a dataset column: its status and the header its select shows. */
+function matchingRow(column: string): [string, string] {
   const table = screen.getByRole('table', { name: 'Column matching' });
   const row = within(table)
     .getAllByRole('row')
-    .find((r) => within(r).queryAllByRole('cell')[0]?.textContent === column);
+    .find((r) => within(r).queryAllByRole('cell')[0]?.querySelector('code')?.textContent === column);
   if (!row) throw new Error(`no row for ${column}`);
-  return within(row)
-    .getAllByRole('cell')
-    .map((cell) => cell.textContent ?? '');
+  const select = within(row).getByRole('combobox', { name: `Header for ${column}` }) as HTMLSelectElement;
+  const status = row.querySelector('.match-status')?.textContent ?? '';
+  return [status, select.selectedOptions[0]?.textContent ?? ''];
 }
 
 const start = () => screen.getByRole('button', { name: 'Start import' });
@@ -85,12 +85,11 @@ describe('UploadForm', () => {
     await user.upload(screen.getByLabelText('CSV file'), csv('good.csv', '\ufeffTitle;authors;ISBN13\nA;B;9780306406157\n'));
     await screen.findByRole('table', { name: 'Column matching' });
     expect(screen.getByText('good.csv')).toBeInTheDocument();
-    expect(matchingRow('title').slice(2, 4)).toEqual(['matched', 'Title']);
-    expect(matchingRow('author').slice(2, 4)).toEqual(['matched by alias', 'authors']);
-    expect(matchingRow('isbn').slice(2, 4)).toEqual(['matched by alias', 'ISBN13']);
-    expect(matchingRow('publication_year')[2]).toBe('missing');
+    expect(matchingRow('title')).toEqual(['matched', 'Title']);
+    expect(matchingRow('author')).toEqual(['matched by alias', 'authors']);
+    expect(matchingRow('isbn')).toEqual(['matched by alias', 'ISBN13']);
+    expect(matchingRow('publication_year')).toEqual(['not in the file', 'Leave empty']);
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.queryByLabelText(/Column for/)).toBeNull();
     expect(start()).toBeEnabled();
   });
 
@@ -123,20 +122,22 @@ describe('UploadForm', () => {
     expect(alert).toHaveTextContent(/missing/);
     expect(alert).toHaveTextContent('title');
     expect(start()).toBeDisabled();
-    expect(matchingRow('title').slice(2, 4)).toEqual(['missing', '—']);
-    expect(matchingRow('publication_year').slice(2, 4)).toEqual(['matched by alias', 'Year']);
-    expect(screen.queryByLabelText('Column for author')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Dry run' })).toBeDisabled();
+    expect(matchingRow('title')).toEqual(['missing', 'Leave empty']);
+    expect(matchingRow('publication_year')).toEqual(['matched by alias', 'Year']);
+    // Every column can be pointed at any header, the matched ones too.
+    expect(screen.getByLabelText('Header for author')).toHaveValue('Author');
 
-    const select = screen.getByLabelText('Column for title');
+    const select = screen.getByLabelText('Header for title');
     expect(within(select).getAllByRole('option').map((o) => o.textContent)).toEqual([
-      'Choose a header…',
+      'Leave empty',
       'Book Title',
       'Author',
       'ISBN',
       'Year',
     ]);
     await user.selectOptions(select, 'Book Title');
-    await waitFor(() => expect(matchingRow('title').slice(2, 4)).toEqual(['mapped', 'Book Title']));
+    await waitFor(() => expect(matchingRow('title')).toEqual(['mapped', 'Book Title']));
     // The server resolved the mapping: the page sent it with the dataset.
     expect(inspected.at(-1)).toMatchObject({ dataset: 'books', column_mapping: JSON.stringify({ title: 'Book Title' }) });
     expect(screen.queryByRole('alert')).toBeNull();
@@ -158,9 +159,9 @@ describe('UploadForm', () => {
     answerInspect(booksConfig, { headers: ['Name', 'author', 'isbn'] });
     const user = setup();
     await user.upload(screen.getByLabelText('CSV file'), csv('b.csv', 'Name,author,isbn\nA,B,C\n'));
-    await user.selectOptions(await screen.findByLabelText('Column for title'), 'author');
-    await waitFor(() => expect(matchingRow('author')[2]).toBe('missing'));
-    expect(screen.getByLabelText('Column for author')).toBeInTheDocument();
+    await user.selectOptions(await screen.findByLabelText('Header for title'), 'author');
+    await waitFor(() => expect(matchingRow('author')[0]).toBe('missing'));
+    expect(screen.getByLabelText('Header for author')).toHaveValue('');
     expect(screen.getByRole('alert')).toHaveTextContent(/author/);
     expect(start()).toBeDisabled();
   });
@@ -251,10 +252,10 @@ describe('UploadForm', () => {
 
       await user.upload(screen.getByLabelText('CSV file'), pickupFile());
       await screen.findByRole('table', { name: 'Column matching' });
-      expect(matchingRow('partner_row_id').slice(2, 4)).toEqual(['matched by alias', 'ID']);
-      expect(matchingRow('card_id').slice(2, 4)).toEqual(['matched by alias', 'Card ID']);
-      expect(matchingRow('mobile').slice(2, 4)).toEqual(['matched by alias', 'User Mobile']);
-      expect(matchingRow('event_at').slice(2, 4)).toEqual(['matched by alias', 'Timestamp']);
+      expect(matchingRow('partner_row_id')).toEqual(['matched by alias', 'ID']);
+      expect(matchingRow('card_id')).toEqual(['matched by alias', 'Card ID']);
+      expect(matchingRow('mobile')).toEqual(['matched by alias', 'User Mobile']);
+      expect(matchingRow('event_at')).toEqual(['matched by alias', 'Timestamp']);
       expect(start()).toBeEnabled();
 
       // Back to books: its own policy and all three choices again.
@@ -309,6 +310,8 @@ describe('UploadForm', () => {
     await user.upload(screen.getByLabelText('CSV file'), workbook);
     await screen.findByRole('table', { name: 'Column matching' });
     expect(screen.getByText(/Excel workbook, sheet “Notes”/)).toBeInTheDocument();
+    // A workbook has no encoding or delimiter to choose.
+    expect(screen.queryByLabelText('Encoding')).toBeNull();
     expect(start()).toBeDisabled();
     await user.selectOptions(screen.getByLabelText('Sheet'), 'Books 2024');
     await waitFor(() => expect(start()).toBeEnabled());
@@ -316,17 +319,6 @@ describe('UploadForm', () => {
     await user.click(start());
     await screen.findByText(`at /imports/${JOB_ID}`);
     expect(sent[0]).toMatchObject({ dataset: 'books' });
-  });
-
-  it('shows the first rows as the server read them', async () => {
-    answerInspect(booksConfig, {
-      headers: ['title', 'author', 'isbn'],
-      rows: [{ row_number: 2, fields: ['Dune', 'Frank Herbert', '9780441172719'], error: '' }],
-    });
-    const user = setup();
-    await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nDune,Frank Herbert,9780441172719\n'));
-    const preview = await screen.findByRole('table', { name: 'First rows' });
-    expect(within(preview).getByText('Dune')).toBeInTheDocument();
   });
 
   it('shows the server\'s refusal of an unreadable file', async () => {
@@ -342,5 +334,173 @@ describe('UploadForm', () => {
     await user.upload(screen.getByLabelText('CSV file'), csv('bad.csv', 'x\n'));
     expect(await screen.findByRole('alert')).toHaveTextContent('The header is not valid utf-8.');
     expect(start()).toBeDisabled();
+  });
+
+  describe('map, preview, decide', () => {
+    const BOTH = 'Title,Authors,isbn,isbn13,Publication Yr,notes\nFirst,Ann,,9780306406157,1999,a\n';
+    const bothHeaders = ['Title', 'Authors', 'isbn', 'isbn13', 'Publication Yr', 'notes'];
+
+    it('marks a similarity suggestion, lists ignored headers, and sends kept suggestions with the choices', async () => {
+      const sent = captureUpload();
+      const inspected = answerInspect(booksConfig, { headers: bothHeaders, suggest: { publication_year: 'Publication Yr' } });
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('both.csv', BOTH));
+      await screen.findByRole('table', { name: 'Column matching' });
+      expect(matchingRow('isbn')).toEqual(['matched', 'isbn']);
+      expect(matchingRow('publication_year')).toEqual(['suggested', 'Publication Yr']);
+      expect(screen.getByText('(80 % alike)')).toBeInTheDocument();
+      const ignored = screen.getByRole('list', { name: 'Ignored headers' });
+      expect(within(ignored).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['isbn13', 'notes']);
+
+      await user.selectOptions(screen.getByLabelText('Header for isbn'), 'isbn13');
+      await waitFor(() => expect(matchingRow('isbn')).toEqual(['mapped', 'isbn13']));
+      expect(inspected.at(-1)).toMatchObject({ column_mapping: JSON.stringify({ isbn: 'isbn13' }) });
+      expect(within(screen.getByRole('list', { name: 'Ignored headers' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+        'isbn',
+        'notes',
+      ]);
+      await waitFor(() => expect(start()).toBeEnabled());
+      await user.click(start());
+      await screen.findByText(`at /imports/${JOB_ID}`);
+      expect(JSON.parse(String(sent[0]?.column_mapping))).toEqual({ isbn: 'isbn13', publication_year: 'Publication Yr' });
+    });
+
+    it('leaves a column empty on request', async () => {
+      const inspected = answerInspect(booksConfig, { headers: bothHeaders, suggest: { publication_year: 'Publication Yr' } });
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('both.csv', BOTH));
+      await user.selectOptions(await screen.findByLabelText('Header for publication_year'), '');
+      await waitFor(() => expect(matchingRow('publication_year')).toEqual(['left empty', 'Leave empty']));
+      expect(inspected.at(-1)).toMatchObject({ column_mapping: JSON.stringify({ publication_year: '' }) });
+    });
+
+    it('shows the encoding and delimiter with their confidence and reads the file again with another choice', async () => {
+      const inspected = answerInspect(booksConfig, {
+        headers: ['title', 'author', 'isbn'],
+        delimiter: ';',
+        encoding: { name: 'cp1252', source: 'detected', confidence: 0.87 },
+      });
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('latin.csv', 'title;author;isbn\nA;B;C\n'));
+      const encoding = await screen.findByLabelText('Encoding');
+      expect(encoding).toHaveAccessibleDescription(/CP1252 · detected 87 %/);
+      expect(screen.getByLabelText('Delimiter')).toHaveAccessibleDescription('semicolon · detected 100 %');
+      await user.selectOptions(encoding, 'latin-1');
+      await waitFor(() => expect(screen.getByLabelText('Encoding')).toHaveAccessibleDescription('LATIN-1 · as chosen'));
+      expect(inspected.at(-1)).toMatchObject({ encoding: 'latin-1', delimiter: null });
+      await user.selectOptions(screen.getByLabelText('Delimiter'), 'tab');
+      await waitFor(() => expect(inspected.at(-1)).toMatchObject({ encoding: 'latin-1', delimiter: '\t' }));
+    });
+
+    it('shows the validated preview with the invalid cells marked and their messages', async () => {
+      answerInspect(booksConfig, {
+        headers: ['title', 'author', 'isbn'],
+        preview: {
+          invalid_rows: 2,
+          rows: [
+            {
+              row_number: 2,
+              valid: true,
+              record_errors: [],
+              cells: [
+                { column: 'title', text: 'Dune', value: 'Dune', error: '' },
+                { column: 'author', text: 'Frank Herbert', value: 'Frank Herbert', error: '' },
+                { column: 'isbn', text: '0-441-17271-7', value: '9780441172719', error: '' },
+                { column: 'publication_year', text: null, value: null, error: '' },
+              ],
+            },
+            {
+              row_number: 3,
+              valid: false,
+              record_errors: [],
+              cells: [
+                { column: 'title', text: 'Emma', value: null, error: '' },
+                { column: 'author', text: 'Jane Austen', value: null, error: '' },
+                { column: 'isbn', text: '9.78E+12', value: null, error: 'not a valid ISBN' },
+                { column: 'publication_year', text: null, value: null, error: '' },
+              ],
+            },
+            { row_number: 4, valid: false, record_errors: ['expected 3 fields, got 4'], cells: [] },
+          ],
+        },
+      });
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('ok.csv', 'title,author,isbn\nDune,Frank Herbert,0-441-17271-7\n'));
+      const grid = await screen.findByRole('table', { name: 'Preview of the first rows' });
+      expect(screen.getByText('2 of the first 3 rows would be rejected.')).toBeInTheDocument();
+      expect(within(grid).getByText('9780441172719')).toBeInTheDocument();
+      const bad = within(grid).getByText('9.78E+12').closest('td');
+      expect(bad).toHaveAttribute('aria-invalid', 'true');
+      expect(bad).toHaveClass('cell-invalid');
+      expect(bad).toHaveTextContent('Error in isbn: not a valid ISBN');
+      const ragged = within(grid).getByText(/expected 3 fields, got 4/).closest('td');
+      expect(ragged).toHaveAttribute('aria-invalid', 'true');
+      expect(within(grid).getAllByRole('cell').filter((c) => c.getAttribute('aria-invalid'))).toHaveLength(2);
+    });
+
+    it('says when the preview waits for the required columns', async () => {
+      answerInspect(booksConfig, { headers: ['name', 'year'] });
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('x.csv', 'name,year\nA,2000\n'));
+      expect(await screen.findByText('The preview appears once every required column has a header.')).toBeInTheDocument();
+    });
+
+    it('sends a dry run, and leaves the mapping unsaved when asked', async () => {
+      const forms: FormData[] = [];
+      server.use(
+        http.post('/api/imports/', async ({ request }) => {
+          forms.push(await request.formData());
+          return HttpResponse.json(jobFixture({ dry_run: true }), { status: 201 });
+        }),
+      );
+      answerInspect(booksConfig, { headers: bothHeaders });
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('both.csv', BOTH));
+      expect(screen.queryByLabelText('Remember this mapping')).toBeNull();
+      await user.selectOptions(await screen.findByLabelText('Header for isbn'), 'isbn13');
+      const remember = await screen.findByLabelText(/Remember this mapping/);
+      expect(remember).toBeChecked();
+      await user.click(remember);
+      await waitFor(() => expect(screen.getByRole('button', { name: 'Dry run' })).toBeEnabled());
+      await user.click(screen.getByRole('button', { name: 'Dry run' }));
+      await screen.findByText(`at /imports/${JOB_ID}`);
+      expect(forms[0]?.get('dry_run')).toBe('true');
+      expect(forms[0]?.get('remember_mapping')).toBe('false');
+      expect(forms[0]?.get('column_mapping')).toBe(JSON.stringify({ isbn: 'isbn13' }));
+    });
+
+    it('proposes the mapping saved for these headers, and drops it on request', async () => {
+      const inspected = answerInspect(booksConfig, { headers: bothHeaders });
+      const asked: unknown[] = [];
+      server.use(
+        http.post('/api/mappings/match/', async ({ request }) => {
+          asked.push(await request.json());
+          return HttpResponse.json({
+            saved_mapping: {
+              id: '7b0c5a1e-0000-4000-8000-000000000001',
+              dataset: 'books',
+              name: '',
+              headers: bothHeaders,
+              mapping: { title: 'Title', author: 'Authors', isbn: 'isbn13', publication_year: '' },
+              created_at: '2026-11-20T10:00:00Z',
+              updated_at: '2026-11-20T10:00:00Z',
+              last_used_at: '2026-11-21T10:00:00Z',
+            },
+            column_mapping: { title: 'Title', author: 'Authors', isbn: 'isbn13', publication_year: '' },
+          });
+        }),
+      );
+      const user = setup();
+      await user.upload(screen.getByLabelText('CSV file'), csv('both.csv', BOTH));
+      await screen.findByText('Using your saved mapping for this partner');
+      expect(asked[0]).toEqual({ dataset: 'books', headers: bothHeaders });
+      await waitFor(() => expect(matchingRow('isbn')).toEqual(['mapped', 'isbn13']));
+      expect(matchingRow('publication_year')).toEqual(['left empty', 'Leave empty']);
+
+      await user.click(screen.getByRole('button', { name: "Don't use" }));
+      await waitFor(() => expect(matchingRow('isbn')).toEqual(['matched', 'isbn']));
+      expect(screen.queryByText('Using your saved mapping for this partner')).toBeNull();
+      expect(inspected.at(-1)).toMatchObject({ column_mapping: null });
+    });
   });
 });

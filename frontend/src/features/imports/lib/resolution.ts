@@ -1,44 +1,82 @@
 /**
- * The server's column resolution (POST /api/imports/inspect/) shaped for the matching table.
- * No rule lives here: which header feeds which column is decided by the server alone.
+ * The server's column resolution (POST /api/imports/inspect/) shaped for the mapping step.
+ * No rule lives here: which header feeds which column is decided by the server alone; this only
+ * names what it answered.
  */
-import type { Dataset, ImportInspection } from '@/types/api';
+import type { ImportInspection, InspectFieldChoice } from '@/types/api';
 
-export type MatchStatus = 'matched' | 'matched by alias' | 'mapped' | 'missing';
+export type MatchStatus =
+  | 'matched'
+  | 'matched by alias'
+  | 'mapped'
+  | 'suggested'
+  | 'left empty'
+  | 'missing'
+  | 'not in the file';
 
-export type ColumnMatch = {
+export type MappingRow = {
   column: string;
+  label: string;
   required: boolean;
   status: MatchStatus;
   /** The header as written in the file, or null when none feeds the column. */
   header: string | null;
+  /** How alike a suggested header is, 0 to 1. */
+  similarity: number | null;
 };
 
-const STATUS_OF = { name: 'matched', alias: 'matched by alias', mapping: 'mapped' } as const;
+export function statusOf(field: InspectFieldChoice): MatchStatus {
+  switch (field.matched_by) {
+    case 'name':
+      return 'matched';
+    case 'alias':
+      return 'matched by alias';
+    case 'mapping':
+      return 'mapped';
+    case 'similar':
+      return 'suggested';
+    default:
+      if (field.left_empty) return 'left empty';
+      return field.required ? 'missing' : 'not in the file';
+  }
+}
 
-export type MatchTable = {
-  columns: ColumnMatch[];
+export type MappingView = {
+  rows: MappingRow[];
+  /** Required columns no header feeds: the upload would be refused. */
   missing: string[];
+  /** Headers no column reads: the import ignores them. */
   ignored: string[];
-  /** Columns offered a select: those the person mapped, and required ones no header feeds. */
-  selectable: Set<string>;
 };
 
-export function matchTable(dataset: Dataset, inspection: ImportInspection): MatchTable | null {
+export function mappingView(inspection: ImportInspection): MappingView | null {
   const resolution = inspection.resolution;
   if (!resolution) return null;
-  const found = new Map(resolution.columns.map((match) => [match.column, match]));
-  const columns: ColumnMatch[] = dataset.columns.map((column) => {
-    const match = found.get(column.name);
-    return {
-      column: column.name,
-      required: column.required,
-      status: match ? STATUS_OF[match.matched_by] : 'missing',
-      header: match ? match.header : null,
-    };
-  });
-  const selectable = new Set(
-    columns.filter((c) => c.status === 'mapped' || (c.status === 'missing' && c.required)).map((c) => c.column),
-  );
-  return { columns, missing: resolution.missing, ignored: resolution.ignored, selectable };
+  return {
+    rows: resolution.fields.map((field) => ({
+      column: field.column,
+      label: field.label,
+      required: field.required,
+      status: statusOf(field),
+      header: field.header,
+      similarity: field.similarity,
+    })),
+    missing: resolution.unfed_required,
+    ignored: resolution.unread,
+  };
+}
+
+/**
+ * The column_mapping an upload sends: the person's own choices, and the suggestions they kept
+ * (the server reads a suggestion only when the mapping names it). Empty when the server's
+ * matching alone gives the same columns.
+ */
+export function uploadMapping(inspection: ImportInspection, chosen: Record<string, string>): Record<string, string> {
+  const mapping: Record<string, string> = { ...chosen };
+  for (const field of inspection.resolution?.fields ?? []) {
+    if (field.matched_by === 'similar' && field.header !== null && !(field.column in mapping)) {
+      mapping[field.column] = field.header;
+    }
+  }
+  return mapping;
 }
