@@ -35,7 +35,7 @@ export function ImportStep(props: ImportStepProps) {
   const serverMessage = props.error ? describeError(props.error) : null;
   const serverFields = props.error instanceof ApiError ? Object.entries(props.error.fields) : [];
   return (
-    <section className="card card-wide" aria-labelledby="step-options">
+    <section className="card card-wide card-full" aria-labelledby="step-options">
       <h2 id="step-options" className="card-title">
         <span className="step">5</span> Import
       </h2>

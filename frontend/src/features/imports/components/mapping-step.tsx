@@ -18,7 +18,7 @@ export type MappingStepProps = {
 export function MappingStep({ view, headers, saved, onDeclineSaved, onMap, disabled }: MappingStepProps) {
   const suggested = view.rows.filter((row) => row.status === 'suggested');
   return (
-    <section className="card card-wide" aria-labelledby="step-mapping">
+    <section className="card card-wide card-full" aria-labelledby="step-mapping">
       <h2 id="step-mapping" className="card-title">
         <span className="step">3</span> Map columns
       </h2>

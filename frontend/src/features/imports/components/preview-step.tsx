@@ -8,7 +8,7 @@ import { PreviewGrid } from './preview-grid';
 export function PreviewStep({ inspection, columns }: { inspection: ImportInspection; columns: MappingRow[] }) {
   const preview = inspection.preview;
   return (
-    <section className="card card-wide" aria-labelledby="step-preview">
+    <section className="card card-wide card-full" aria-labelledby="step-preview">
       <h2 id="step-preview" className="card-title">
         <span className="step">4</span> Preview
       </h2>

@@ -36,8 +36,8 @@ export function statusOf(field: InspectFieldChoice): MatchStatus {
     case 'similar':
       return 'suggested';
     default:
-      if (field.left_empty) return 'left empty';
-      return field.required ? 'missing' : 'not in the file';
+      if (field.required) return 'missing';
+      return field.left_empty ? 'left empty' : 'not in the file';
   }
 }
 
