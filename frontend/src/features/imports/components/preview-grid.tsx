@@ -11,7 +11,7 @@ import type { MappingRow } from '../lib/resolution';
 export function PreviewGrid({ preview, columns }: { preview: InspectPreview; columns: MappingRow[] }) {
   const id = useId();
   return (
-    <div className="table-wrap preview-wrap" tabIndex={0} aria-labelledby={`${id}-caption`}>
+    <div className="table-wrap preview-wrap" role="region" tabIndex={0} aria-labelledby={`${id}-caption`}>
       <table className="table preview-grid">
         <caption className="table-caption" id={`${id}-caption`}>
           Preview of the first rows
