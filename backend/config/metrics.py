@@ -10,7 +10,7 @@ pod) answers the same figures:
 
 - ``intake_import_jobs{status}``: import jobs by status;
 - ``intake_import_rows_total{outcome}``: rows of the stored jobs that were created, updated,
-  skipped or failed, dry runs left out (deleting jobs lowers it, which Prometheus reads as a
+  unchanged, skipped or failed, dry runs left out (deleting jobs lowers it, which Prometheus reads as a
   counter reset);
 - ``intake_import_oldest_pending_seconds``: how long the oldest job waiting for a worker (pending, or
   uploaded and not yet picked up to be sanitized) has waited.
@@ -44,7 +44,7 @@ from prometheus_client.registry import Collector
 from config.exceptions import error_body
 
 METRICS_PATH = "/metrics"
-ROW_OUTCOMES = ("created", "updated", "skipped", "failed")
+ROW_OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
 
 
 class ImportJobsCollector(Collector):

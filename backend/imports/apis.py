@@ -200,6 +200,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
             "processed_rows",
             "created_rows",
             "updated_rows",
+            "unchanged_rows",
             "skipped_rows",
             "failed_rows",
             "success_rows",
@@ -546,7 +547,7 @@ class ImportRowErrorResubmitApi(APIView):
     class OutputSerializer(serializers.Serializer[Any]):
         job = ImportJobDetailOutputSerializer()
         resolved = serializers.ListField(
-            child=serializers.IntegerField(), help_text="Rows now created, updated or skipped: resolved."
+            child=serializers.IntegerField(), help_text="Rows now created, updated, unchanged or skipped: resolved."
         )
         still_failing = RowErrorOutputSerializer(many=True, help_text="Rows still refused, with the new messages.")
 

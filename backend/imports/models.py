@@ -39,7 +39,7 @@ class ImportJob(models.Model):
         XLSX = "xlsx", "Excel workbook"
 
     class Outcome(models.TextChoices):
-        COMPLETED = "completed", "Every row was loaded, updated or skipped"
+        COMPLETED = "completed", "Every row was loaded, updated, unchanged or skipped"
         COMPLETED_WITH_ERRORS = "completed_with_errors", "Completed, but some rows were rejected"
         ALL_FAILED = "all_failed", "Completed, but every row was rejected"
         FAILED = "failed", "The file could not be processed"
@@ -101,11 +101,13 @@ class ImportJob(models.Model):
     headers = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
 
-    # Counters. processed = created + updated + skipped + failed; they move once per batch.
+    # Counters. processed = created + updated + unchanged + skipped + failed; they move once per
+    # batch. unchanged: stored rows given again with the same values (update policy), not written.
     total_rows = models.PositiveIntegerField(null=True, blank=True)
     processed_rows = models.PositiveIntegerField(default=0)
     created_rows = models.PositiveIntegerField(default=0)
     updated_rows = models.PositiveIntegerField(default=0)
+    unchanged_rows = models.PositiveIntegerField(default=0)
     skipped_rows = models.PositiveIntegerField(default=0)
     failed_rows = models.PositiveIntegerField(default=0)
     # Row errors stored and not resolved (at most IMPORT_MAX_STORED_ERRORS are stored).

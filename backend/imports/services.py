@@ -826,7 +826,7 @@ def _conflict(code: str, message: str) -> ApplicationError:
 @dataclass
 class ResubmitReport:
     job: ImportJob
-    # Rows now loaded, updated or skipped: their errors are resolved.
+    # Rows now loaded, updated, unchanged or skipped: their errors are resolved.
     resolved: list[int]
     # Rows still rejected, with their new messages.
     still_failing: list[ImportRowError]
@@ -837,7 +837,7 @@ def import_job_rows_resubmit(*, job: ImportJob, rows: Sequence[tuple[int, Mappin
 
     ``rows``: (row_number, {dataset column: text}); the other cells stay as the file wrote them.
     The rows go through the job's validation and conflict policy, as one batch of the job:
-    the counters move (failed down, created, updated or skipped up), the errors of rows now
+    the counters move (failed down, created, updated, unchanged or skipped up), the errors of rows now
     loaded are resolved, and rows still refused keep their error with the new messages.
     """
     numbers = [number for number, _ in rows]

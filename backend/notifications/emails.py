@@ -70,6 +70,7 @@ def job_email_context(job: ImportJob) -> dict[str, Any]:
             ("Processed", job.processed_rows),
             ("Created", job.created_rows),
             ("Updated", job.updated_rows),
+            ("Unchanged", job.unchanged_rows),
             ("Skipped", job.skipped_rows),
             ("Rejected", job.failed_rows),
         ],

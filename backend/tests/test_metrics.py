@@ -67,6 +67,16 @@ def test_metrics_count_jobs_by_status_and_rows_by_outcome_at_scrape_time(setting
     assert 299 <= sample(body, "intake_import_oldest_pending_seconds") < 400
 
 
+def test_rows_given_again_with_the_same_values_are_counted_as_unchanged(settings, run_import):
+    settings.METRICS_TOKEN = TOKEN
+    run_import(books_csv(3))
+    run_import(books_csv(4), on_conflict="update")
+    body = scrape().content.decode()
+    assert sample(body, "intake_import_rows_total", outcome="created") == 4
+    assert sample(body, "intake_import_rows_total", outcome="unchanged") == 3
+    assert sample(body, "intake_import_rows_total", outcome="updated") == 0
+
+
 def test_rows_of_dry_runs_are_not_counted_as_imported(settings, run_import):
     settings.METRICS_TOKEN = TOKEN
     run_import(books_csv(3), dry_run=True)

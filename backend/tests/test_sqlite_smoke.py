@@ -102,6 +102,42 @@ def test_rows_resubmitted_on_sqlite_go_through_the_policy_into_the_same_job(run_
     assert dict(Book.objects.values_list("isbn", "title")) == {isbn(1): "Good", isbn(2): "Two", isbn(3): "Three"}
 
 
+def test_unchanged_rows_on_sqlite_are_not_written_and_are_counted_as_on_postgresql(
+    make_job, run_import, workspace, settings
+):
+    from imports.models import ImportJob, ImportRowBefore
+    from imports.services import import_job_revert
+    from imports.tests.test_dry_run import dry_then_real
+    from tests.csv_files import isbn
+
+    run_import(
+        f"title,author,isbn,publication_year\nA,Ann,{isbn(1)},\nB,Bob,{isbn(2)},1999\nC,Cy,{isbn(3)},\n".encode()
+    )
+    before = sorted(Book.objects.values_list("isbn", "title", "publication_year", "source_job_id", "updated_at"))
+    settings.IMPORT_BATCH_SIZE = 2
+    content = (
+        "title,author,isbn,publication_year\n"
+        f"A,Ann,{isbn(1)},1999\n"  # NULL to a value: updated
+        f"B,Bob,{isbn(2)},1999\n"  # unchanged
+        f"C,Cy,{isbn(3)},\n"  # NULL and NULL: unchanged
+        f"New,Dee,{isbn(4)},2000\n"  # created
+        f"B again,Bob,{isbn(2)},1999\n"  # row 3 wrote nothing: an update
+    ).encode()
+    dry, real = dry_then_real(make_job, content, on_conflict="update")
+    assert dry == real
+    assert (dry["counters"][2:6], dry["counters"][-1]) == ((1, 2, 0, 0), 2)
+    job = ImportJob.objects.get(dry_run=False, on_conflict="update")
+    assert ImportRowBefore.objects.filter(job=job).count() == 2
+    rows = {
+        r[0]: r for r in Book.objects.values_list("isbn", "title", "publication_year", "source_job_id", "updated_at")
+    }
+    assert rows[isbn(3)] == next(r for r in before if r[0] == isbn(3))  # not written: same updated_at
+    import_job_revert(job=job)
+    assert (
+        sorted(Book.objects.values_list("isbn", "title", "publication_year", "source_job_id", "updated_at")) == before
+    )
+
+
 def test_a_revert_on_sqlite_deletes_created_rows_restores_updated_ones_and_keeps_later_changes(run_import, workspace):
     from imports.services import import_job_revert
     from tests.csv_files import isbn

@@ -45,6 +45,8 @@ ValidRow = tuple[int, tuple[Any, ...]]
 class LoadOutcome:
     created: int = 0
     updated: int = 0
+    # Stored rows given again with the same values (update policy): not written.
+    unchanged: int = 0
     skipped: int = 0
     # row_number -> errors, for rows the table refused (their key is taken)
     rejected: dict[int, Errors] = field(default_factory=dict)
@@ -120,6 +122,16 @@ def _column(model_field: Any) -> str:
     return str(model_field.column)
 
 
+def _same_values_sql(left: str, right: str, columns: Sequence[str], *, distinct: bool = False) -> str:
+    """Whether two rows hold the same values in these columns, as one row-value comparison (NULL
+    equals NULL): ``(l.a, l.b) IS NOT DISTINCT FROM (r.a, r.b)``; ``distinct`` asks the opposite.
+    No column to compare: the rows are the same."""
+    if not columns:
+        return "false" if distinct else "true"
+    operator = "IS DISTINCT FROM" if distinct else "IS NOT DISTINCT FROM"
+    return f"({', '.join(f'{left}.{c}' for c in columns)}) {operator} ({', '.join(f'{right}.{c}' for c in columns)})"
+
+
 def loader_for(target: LoadTarget) -> Loader:
     if connection.vendor == "postgresql":
         return PostgresDryRunLoader(target) if target.dry_run else PostgresCopyLoader(target)
@@ -163,6 +175,9 @@ class PostgresCopyLoader:
         columns = [*value_columns, *constant_columns]
         column_list = ", ".join(columns)
         self.columns, self.keys, self.workspace_column = columns, keys, workspace_column
+        # What tells an updated row from an unchanged one: every value but the key (equal by the
+        # conflict) and the timestamps (set by the load, never read from the file).
+        self.compared = [c for c in columns if c not in keys]
         self.typed_columns = [f"{qn(_column(f))} {f.db_type(connection)}" for f in [*model_fields, *constant_fields]]
         self.constants_text = _copy_csv_fields(list(target.dataset.constants.values()))
         self.copy_sql = (
@@ -182,12 +197,15 @@ class PostgresCopyLoader:
             before = qn(ImportRowBefore._meta.db_table)
             join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
             # The before-images of the rows the upsert below will update (stored, not by this
-            # job), for a revert of the job. Locked, so the values saved are the ones replaced.
+            # job, with other values), for a revert of the job. Locked, so the values saved are
+            # the ones replaced. An unchanged row is neither locked here nor given an image.
+            changed = _same_values_sql("t", "s", self.compared, distinct=True)
             self.before_sql = (
                 f"INSERT INTO {before} (job_id, record_id, previous_job_id, data) "
                 f"SELECT %(job)s, t.{qn(meta.pk.column)}, t.source_job_id, to_jsonb(t) "
                 f"FROM {self.table} t JOIN {self.stage} s ON t.{workspace_column} = %(workspace)s AND {join} "
-                f"WHERE t.source_job_id IS DISTINCT FROM %(job)s AND s._row = ANY(%(rows)s) FOR UPDATE OF t"
+                f"WHERE t.source_job_id IS DISTINCT FROM %(job)s AND {changed} AND s._row = ANY(%(rows)s) "
+                f"FOR UPDATE OF t"
             )
             assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
             self.insert_sql = insert + (
@@ -195,6 +213,8 @@ class PostgresCopyLoader:
                 f"source_row_number = EXCLUDED.source_row_number, updated_at = EXCLUDED.updated_at "
                 # A row this job already wrote is a duplicate in the file, never overwritten.
                 f"WHERE t.source_job_id IS DISTINCT FROM EXCLUDED.source_job_id "
+                # Same values: not written (its timestamps and provenance stay), counted unchanged.
+                f"AND {_same_values_sql('t', 'EXCLUDED', self.compared, distinct=True)} "
                 # Only a row with its before-image: one another import inserted after the images
                 # were taken is reported as stored, rather than overwritten beyond undoing.
                 f"AND EXISTS (SELECT 1 FROM {before} b WHERE b.job_id = EXCLUDED.source_job_id "
@@ -216,11 +236,11 @@ class PostgresCopyLoader:
         file_keys = [qn(_column(meta.get_field(name))) for name in target.fields if name in self._file_key_fields()]
         self.file_keys = file_keys
         # Whether the stored row holds the same values: a file's identical repeat of a row is
-        # skipped where the dataset says so.
-        same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM s.{c}" for c in columns)
+        # skipped where the dataset says so; a stored row given again unchanged is not updated.
+        same = _same_values_sql("t", "s", self.compared)
         # The keys come from the stage, so the loading side needs no values of the batch.
         self.conflicts_sql = (
-            f"SELECT s._row, t.source_job_id, t.source_row_number, ({same}), "
+            f"SELECT s._row, t.source_job_id, t.source_row_number, (t.{workspace_column} IS NOT NULL AND {same}), "
             f"{', '.join(f's.{k}' for k in file_keys)} "
             f"FROM {self.stage} s LEFT JOIN {self.table} t ON t.{workspace_column} = %(workspace)s AND {join} "
             f"WHERE s._row = ANY(%(rows)s)"
@@ -293,6 +313,9 @@ class PostgresCopyLoader:
             if other_job != target.job_id and target.on_conflict == "skip":
                 outcome.skipped += 1
                 continue
+            if other_job != target.job_id and same and target.on_conflict == "update":
+                outcome.unchanged += 1
+                continue
             if other_job == target.job_id and same and skip_identical:
                 outcome.skipped += 1
                 continue
@@ -335,11 +358,13 @@ class PostgresDryRunLoader(PostgresCopyLoader):
             f"CREATE TABLE IF NOT EXISTS {self.claims} (_row integer NOT NULL, {', '.join(self.typed_columns)})",
             f"CREATE UNIQUE INDEX IF NOT EXISTS {qn(name + '_key')} ON {self.claims} ({', '.join(self.keys)})",
         ]
-        same = " AND ".join(f"d.{c} IS NOT DISTINCT FROM s.{c}" for c in self.columns)
+        same = _same_values_sql("d", "s", self.compared)
+        # The real load's test of an unchanged row, on the stored row.
+        unchanged = _same_values_sql("t", "s", self.compared)
         claimed = " AND ".join(f"d.{k} = s.{k}" for k in self.keys)
         stored = " AND ".join(f"t.{k} = s.{k}" for k in self.keys)
         self.classify_sql = (
-            f"SELECT s._row, d._row, ({same}), t.{self.workspace_column} IS NOT NULL, "
+            f"SELECT s._row, d._row, ({same}), t.{self.workspace_column} IS NOT NULL, ({unchanged}), "
             f"{', '.join(f's.{k}' for k in self.file_keys)} "
             f"FROM {self.stage} s LEFT JOIN {self.claims} d ON {claimed} "
             f"LEFT JOIN {self.table} t ON t.{self.workspace_column} = %(workspace)s AND {stored} "
@@ -363,23 +388,30 @@ class PostgresDryRunLoader(PostgresCopyLoader):
             cursor.execute(self.classify_sql, {"workspace": target.workspace_id, "rows": prepared.row_numbers})
             rows = cursor.fetchall()
             outcome, claims = _dry_run_classify(
-                target, ((row, first, same, stored, tuple(key)) for row, first, same, stored, *key in rows)
+                target,
+                (
+                    (row, first, same, stored, unchanged, tuple(key))
+                    for row, first, same, stored, unchanged, *key in rows
+                ),
             )
             if claims:
                 cursor.execute(self.claim_sql, {"rows": claims})
         return outcome
 
 
-def _dry_run_classify(
-    target: LoadTarget, rows: Iterable[tuple[int, int | None, bool, bool, tuple[Any, ...]]]
-) -> tuple[LoadOutcome, list[int]]:
-    """What a load does to each row, from (row, first row of the file with its key, same values as
-    that row, key stored, key); the rows that would be written claim their key for the rest of
-    the file. The same decisions as the loaders' own, in the same order."""
+# (row, first row of the file with its key, same values as that row, key stored, same values as
+# the stored row, key)
+DryRunRow = tuple[int, int | None, bool, bool, bool, tuple[Any, ...]]
+
+
+def _dry_run_classify(target: LoadTarget, rows: Iterable[DryRunRow]) -> tuple[LoadOutcome, list[int]]:
+    """What a load does to each row; the rows that would be written claim their key for the rest
+    of the file (an unchanged row is not written, so the stored row still decides for a later
+    row with its key). The same decisions as the loaders' own, in the same order."""
     outcome = LoadOutcome()
     claims: list[int] = []
     skip_identical = target.dataset.skip_identical_rows
-    for row_number, first_row, same, stored, key in rows:
+    for row_number, first_row, same, stored, stored_same, key in rows:
         if first_row is not None:
             # A real load finds this key written by its own job: a duplicate in the file.
             if same and skip_identical:
@@ -393,6 +425,8 @@ def _dry_run_classify(
             claims.append(row_number)
         elif target.on_conflict == "skip":
             outcome.skipped += 1
+        elif target.on_conflict == "update" and stored_same:
+            outcome.unchanged += 1
         elif target.on_conflict == "update":
             outcome.updated += 1
             claims.append(row_number)
@@ -463,6 +497,8 @@ class OrmLoader:
         stored_by_pk = {found["pk"]: found for found in stored.values()}
         now = timezone.now()
         to_create, to_update = [], []
+        # The values an update compares, as the PostgreSQL loader's: not the key, nor timestamps.
+        compared = _compared_fields(target)
         for row_number, values in rows:
             key = tuple(values[i] for i in key_positions)
             data = dict(zip(fields, values, strict=True))
@@ -479,6 +515,12 @@ class OrmLoader:
                 )
             elif existing["source_job_id"] != target.job_id and target.on_conflict == "skip":
                 outcome.skipped += 1
+            elif (
+                existing["source_job_id"] != target.job_id
+                and target.on_conflict == "update"
+                and all(existing[f] == data[f] for f in compared)
+            ):
+                outcome.unchanged += 1
             elif existing["source_job_id"] != target.job_id and target.on_conflict == "update":
                 to_update.append(
                     self.model(
@@ -541,6 +583,12 @@ class OrmLoader:
         return [reduce(or_, lookups[i : i + 200]) for i in range(0, len(lookups), 200)]
 
 
+def _compared_fields(target: LoadTarget) -> list[str]:
+    """The file's fields an update compares (the dataset's constants are equal by the lookup)."""
+    keys = set(target.key_fields)
+    return [f for f in target.fields if f not in keys]
+
+
 class _ExactJSONEncoder(DjangoJSONEncoder):
     """Datetimes to the microsecond (Django's encoder cuts them to milliseconds, as JavaScript does):
     a before-image is put back exactly."""
@@ -569,12 +617,14 @@ class OrmDryRunLoader(OrmLoader):
         key_positions = target.key_positions()
         file_key_fields = [target.dataset.key_field(k) for k in target.dataset.file_key_columns]
         constants = dict(target.dataset.constants)
+        compared = _compared_fields(target)
+        # key -> the stored values an update compares, read back as OrmLoader reads them
         stored = {
-            tuple(found)
+            tuple(found[f] for f in file_key_fields): found
             for condition in self._key_conditions(rows)
             for found in self.model.objects.filter(workspace_id=target.workspace_id, **constants)  # type: ignore[attr-defined]
             .filter(condition)
-            .values_list(*file_key_fields)
+            .values(*file_key_fields, *compared)
         }
 
         def as_stored(positions: Iterable[int], values: tuple[Any, ...]) -> str:
@@ -589,12 +639,15 @@ class OrmDryRunLoader(OrmLoader):
                 job_id=target.job_id, key__in=wanted[start : start + 900]
             ).values_list("key", "row_number", "values"):
                 claimed[key_text] = (first_row, values_text)
-        decisions: list[tuple[int, int | None, bool, bool, tuple[Any, ...]]] = []
+        decisions: list[DryRunRow] = []
         for row_number, values in rows:
             key = tuple(values[i] for i in key_positions)
             first = claimed.get(keys[row_number])
             same = first is not None and first[1] == as_stored(everything, values)
-            decisions.append((row_number, first[0] if first else None, same, key in stored, key))
+            found = stored.get(key)
+            data = dict(zip(target.fields, values, strict=True))
+            stored_same = found is not None and all(found[f] == data[f] for f in compared)
+            decisions.append((row_number, first[0] if first else None, same, found is not None, stored_same, key))
         outcome, claims = _dry_run_classify(target, decisions)
         by_row = dict(rows)
         DryRunClaim.objects.bulk_create(

@@ -100,6 +100,7 @@ def batch_load(
         after_load()
     result.add(RowOutcome.CREATED, outcome.created)
     result.add(RowOutcome.UPDATED, outcome.updated)
+    result.add(RowOutcome.UNCHANGED, outcome.unchanged)
     result.add(RowOutcome.SKIPPED, outcome.skipped)
     for row_number, errors in outcome.rejected.items():
         result.reject(RejectedRow(row_number=row_number, raw_data=raw_text(row_number), errors=errors))

@@ -13,6 +13,8 @@ RECORD = "__all__"
 class RowOutcome(enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
+    # A stored row the file gives again with the same values (update policy): not written.
+    UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     INVALID = "invalid"
 
@@ -55,6 +57,7 @@ class BatchResult:
             "processed_rows": self.processed - recounted_failed,
             "created_rows": self.tally[RowOutcome.CREATED],
             "updated_rows": self.tally[RowOutcome.UPDATED],
+            "unchanged_rows": self.tally[RowOutcome.UNCHANGED],
             "skipped_rows": self.tally[RowOutcome.SKIPPED],
             "failed_rows": self.tally[RowOutcome.INVALID] - recounted_failed,
         }

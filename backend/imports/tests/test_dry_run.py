@@ -38,7 +38,7 @@ def result(job: ImportJob) -> dict[str, Any]:
     return {
         "status": job.status,
         "counters": (job.total_rows, job.processed_rows, job.created_rows, job.updated_rows, job.skipped_rows,
-                     job.failed_rows, job.stored_errors),
+                     job.failed_rows, job.stored_errors, job.unchanged_rows),
         "errors": list(errors.values_list("row_number", "raw_data", "errors")),
     }  # fmt: skip
 
@@ -227,7 +227,7 @@ def test_the_command_line_does_a_dry_run_with_dry_run(tmp_path, workspace):
         "import_csv", str(path), "--workspace", "acme", "--dataset", "books", "--dry-run", "--wait", stdout=out
     )
     assert "completed_with_errors" in out.getvalue()
-    assert "4 created, 0 updated, 0 skipped, 1 failed" in out.getvalue()
+    assert "4 created, 0 updated, 0 unchanged, 0 skipped, 1 failed" in out.getvalue()
     assert out.getvalue().splitlines()[-1].startswith("Dry run ")
     assert Book.objects.count() == 0
 

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'Dry run' if job.dry_run else 'Job'} {job.pk} {job.outcome} in {time.monotonic() - started:.1f} s: "
             f"{job.total_rows} rows, {job.created_rows} created, {job.updated_rows} updated, "
-            f"{job.skipped_rows} skipped, {job.failed_rows} failed."
+            f"{job.unchanged_rows} unchanged, {job.skipped_rows} skipped, {job.failed_rows} failed."
         )
         if job.status == ImportJob.Status.FAILED:
             raise CommandError(f"{job.failure_reason}: {job.error_message}")
