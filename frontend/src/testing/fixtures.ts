@@ -80,6 +80,7 @@ export function jobFixture(overrides: Partial<ImportJobDetail> = {}): ImportJobD
     processed_rows: 0,
     created_rows: 0,
     updated_rows: 0,
+    unchanged_rows: 0,
     skipped_rows: 0,
     failed_rows: 0,
     success_rows: 0,

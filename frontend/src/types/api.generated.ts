@@ -1018,7 +1018,7 @@ export interface components {
             /**
              * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled, reverted; null while it runs.
              *
-             *     * `completed` - Every row was loaded, updated or skipped
+             *     * `completed` - Every row was loaded, updated, unchanged or skipped
              *     * `completed_with_errors` - Completed, but some rows were rejected
              *     * `all_failed` - Completed, but every row was rejected
              *     * `failed` - The file could not be processed
@@ -1072,6 +1072,8 @@ export interface components {
             created_rows?: number;
             /** Format: int64 */
             updated_rows?: number;
+            /** Format: int64 */
+            unchanged_rows?: number;
             /** Format: int64 */
             skipped_rows?: number;
             /** Format: int64 */
@@ -1130,7 +1132,7 @@ export interface components {
             /**
              * @description How a finished job went, derived from its status and counters: completed (no row rejected), completed_with_errors, all_failed (every row rejected), failed, cancelled, reverted; null while it runs.
              *
-             *     * `completed` - Every row was loaded, updated or skipped
+             *     * `completed` - Every row was loaded, updated, unchanged or skipped
              *     * `completed_with_errors` - Completed, but some rows were rejected
              *     * `all_failed` - Completed, but every row was rejected
              *     * `failed` - The file could not be processed
@@ -1184,6 +1186,8 @@ export interface components {
             created_rows?: number;
             /** Format: int64 */
             updated_rows?: number;
+            /** Format: int64 */
+            unchanged_rows?: number;
             /** Format: int64 */
             skipped_rows?: number;
             /** Format: int64 */
@@ -1241,7 +1245,7 @@ export interface components {
         };
         ImportRowsResubmitted: {
             job: components["schemas"]["ImportJobDetailOutput"];
-            /** @description Rows now created, updated or skipped: resolved. */
+            /** @description Rows now created, updated, unchanged or skipped: resolved. */
             resolved: number[];
             /** @description Rows still refused, with the new messages. */
             still_failing: components["schemas"]["RowErrorOutput"][];
@@ -1386,7 +1390,7 @@ export interface components {
          */
         OnConflictEnum: "error" | "skip" | "update";
         /**
-         * @description * `completed` - Every row was loaded, updated or skipped
+         * @description * `completed` - Every row was loaded, updated, unchanged or skipped
          *     * `completed_with_errors` - Completed, but some rows were rejected
          *     * `all_failed` - Completed, but every row was rejected
          *     * `failed` - The file could not be processed

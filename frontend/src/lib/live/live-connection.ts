@@ -22,6 +22,7 @@ export type LiveJob = Pick<
   | 'processed_rows'
   | 'created_rows'
   | 'updated_rows'
+  | 'unchanged_rows'
   | 'skipped_rows'
   | 'failed_rows'
   | 'success_rows'

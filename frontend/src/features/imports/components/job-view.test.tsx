@@ -51,7 +51,7 @@ describe('JobView', () => {
     expect(screen.getByTestId('job-status')).toHaveTextContent(/^pending$/);
     expect(screen.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '0');
     expect(counter('total')).toBe('—');
-    for (const name of ['processed', 'created', 'updated', 'skipped', 'failed']) expect(counter(name)).toBe('0');
+    for (const name of ['processed', 'created', 'updated', 'unchanged', 'skipped', 'failed']) expect(counter(name)).toBe('0');
     expect(screen.getByRole('button', { name: 'Cancel import' })).toBeEnabled();
     expect(screen.queryByRole('button', { name: 'Download errors.csv' })).toBeNull();
   });
@@ -63,7 +63,8 @@ describe('JobView', () => {
         total_rows: 25000,
         processed_rows: 10000,
         created_rows: 9000,
-        updated_rows: 500,
+        updated_rows: 400,
+        unchanged_rows: 100,
         skipped_rows: 250,
         failed_rows: 250,
         stored_errors: 0,
@@ -80,7 +81,8 @@ describe('JobView', () => {
     expect(counter('total')).toBe('25000');
     expect(counter('processed')).toBe('10000');
     expect(counter('created')).toBe('9000');
-    expect(counter('updated')).toBe('500');
+    expect(counter('updated')).toBe('400');
+    expect(counter('unchanged')).toBe('100');
     expect(counter('skipped')).toBe('250');
     expect(counter('failed')).toBe('250');
     expect(screen.getByText('5,000 rows/s')).toBeInTheDocument();

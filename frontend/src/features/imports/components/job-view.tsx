@@ -210,6 +210,7 @@ export function JobView({ id, pollMs }: { id: string; pollMs?: number }) {
           <Counter name="processed" label="Processed" value={(job.processed_rows ?? 0)} />
           <Counter name="created" label="Created" value={(job.created_rows ?? 0)} tone="success" />
           <Counter name="updated" label="Updated" value={(job.updated_rows ?? 0)} tone="info" />
+          <Counter name="unchanged" label="Unchanged" value={job.unchanged_rows ?? 0} />
           <Counter name="skipped" label="Skipped" value={(job.skipped_rows ?? 0)} tone="warning" />
           <Counter name="failed" label="Failed" value={(job.failed_rows ?? 0)} tone="danger" />
         </dl>
