@@ -132,6 +132,14 @@ def _same_values_sql(left: str, right: str, columns: Sequence[str], *, distinct:
     return f"({', '.join(f'{left}.{c}' for c in columns)}) {operator} ({', '.join(f'{right}.{c}' for c in columns)})"
 
 
+def _lateral(table: str, condition: str, *, alias: str = "t") -> str:
+    """The rows of ``table`` matching each row of the stage, to LEFT JOIN: one index lookup per
+    staged row, always. As a plain join, PostgreSQL plans from the table's statistics, which lag
+    behind a bulk load (a table of a million rows read as a few hundred), and then hashes the
+    whole table for every batch; the LATERAL subquery (kept apart by OFFSET 0) cannot be."""
+    return f"LATERAL (SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) {alias} ON true"
+
+
 def loader_for(target: LoadTarget) -> Loader:
     if connection.vendor == "postgresql":
         return PostgresDryRunLoader(target) if target.dry_run else PostgresCopyLoader(target)
@@ -199,13 +207,16 @@ class PostgresCopyLoader:
             # The before-images of the rows the upsert below will update (stored, not by this
             # job, with other values), for a revert of the job. Locked, so the values saved are
             # the ones replaced. An unchanged row is neither locked here nor given an image.
+            # LATERAL: an index lookup per staged row, whatever the table's statistics say
+            # (see _lateral).
             changed = _same_values_sql("t", "s", self.compared, distinct=True)
             self.before_sql = (
                 f"INSERT INTO {before} (job_id, record_id, previous_job_id, data) "
-                f"SELECT %(job)s, t.{qn(meta.pk.column)}, t.source_job_id, to_jsonb(t) "
-                f"FROM {self.table} t JOIN {self.stage} s ON t.{workspace_column} = %(workspace)s AND {join} "
-                f"WHERE t.source_job_id IS DISTINCT FROM %(job)s AND {changed} AND s._row = ANY(%(rows)s) "
-                f"FOR UPDATE OF t"
+                f"SELECT %(job)s, t.record_id, t.source_job_id, t.data FROM {self.stage} s CROSS JOIN LATERAL ("
+                f"SELECT t.{qn(meta.pk.column)} AS record_id, t.source_job_id, to_jsonb(t) AS data "
+                f"FROM {self.table} t WHERE t.{workspace_column} = %(workspace)s AND {join} "
+                f"AND t.source_job_id IS DISTINCT FROM %(job)s AND {changed} OFFSET 0 FOR UPDATE) t "
+                f"WHERE s._row = ANY(%(rows)s)"
             )
             assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
             self.insert_sql = insert + (
@@ -242,7 +253,7 @@ class PostgresCopyLoader:
         self.conflicts_sql = (
             f"SELECT s._row, t.source_job_id, t.source_row_number, (t.{workspace_column} IS NOT NULL AND {same}), "
             f"{', '.join(f's.{k}' for k in file_keys)} "
-            f"FROM {self.stage} s LEFT JOIN {self.table} t ON t.{workspace_column} = %(workspace)s AND {join} "
+            f"FROM {self.stage} s LEFT JOIN {_lateral(self.table, f't.{workspace_column} = %(workspace)s AND {join}')} "
             f"WHERE s._row = ANY(%(rows)s)"
         )
 
@@ -366,8 +377,8 @@ class PostgresDryRunLoader(PostgresCopyLoader):
         self.classify_sql = (
             f"SELECT s._row, d._row, ({same}), t.{self.workspace_column} IS NOT NULL, ({unchanged}), "
             f"{', '.join(f's.{k}' for k in self.file_keys)} "
-            f"FROM {self.stage} s LEFT JOIN {self.claims} d ON {claimed} "
-            f"LEFT JOIN {self.table} t ON t.{self.workspace_column} = %(workspace)s AND {stored} "
+            f"FROM {self.stage} s LEFT JOIN {_lateral(self.claims, claimed, alias='d')} "
+            f"LEFT JOIN {_lateral(self.table, f't.{self.workspace_column} = %(workspace)s AND {stored}')} "
             # The stage empties at commit; inside a caller's transaction it may hold earlier batches.
             f"WHERE s._row = ANY(%(rows)s)"
         )
