@@ -85,21 +85,22 @@ def isbn10(index: int) -> str:
     return core + ("X" if check == 10 else str(check))
 
 
-def good_row(index: int) -> list[str]:
+def good_row(index: int, edition: str = "") -> list[str]:
     w = _WORDS
-    title = f"The {w[index % 24].capitalize()} of {w[(index // 24) % 24]} {w[(index // 576) % 24]} {index}"
+    title = f"The {w[index % 24].capitalize()} of {w[(index // 24) % 24]} {w[(index // 576) % 24]} {index}{edition}"
     author = f"{_NAMES[index % 16]} {_SURNAMES[(index // 16) % 12]}"
     year = "" if index % 50 == 0 else str(1900 + index % 125)
     return [title, author, isbn13(index), year]
 
 
-def clean_write(path: Path, rows: int, start: int = 0) -> None:
-    """``rows`` valid, distinct books, keys ``start`` .. ``start + rows - 1``."""
+def clean_write(path: Path, rows: int, start: int = 0, edition: str = "") -> None:
+    """``rows`` valid, distinct books, keys ``start`` .. ``start + rows - 1``; ``edition`` ends
+    every title (another value than the clean file's for the same key)."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(HEADER)
         for index in range(start, start + rows):
-            writer.writerow(good_row(index))
+            writer.writerow(good_row(index, edition))
 
 
 PICKUP_HEADER = ["ID", "Card ID", "User Mobile", "Timestamp"]
@@ -189,6 +190,9 @@ def files_ensure(data_dir: Path, rows: int) -> dict[str, Path]:
     paths = {
         "clean": data_dir / f"books_{rows}.csv",
         "half": data_dir / f"books_{rows}_half_new.csv",
+        # Keys rows .. 2*rows-1, retitled: after the clean and half-new files, half are stored
+        # with other values and half are new.
+        "changed": data_dir / f"books_{rows}_half_changed.csv",
         "errors": data_dir / f"books_{rows}_errors.csv",
     }
     paths["pickup"] = data_dir / f"card_pickup_{rows}.csv"
@@ -199,6 +203,8 @@ def files_ensure(data_dir: Path, rows: int) -> dict[str, Path]:
         clean_write(paths["clean"], rows)
     if not paths["half"].exists():
         clean_write(paths["half"], rows, start=rows // 2)
+    if not paths["changed"].exists():
+        clean_write(paths["changed"], rows, start=rows, edition=" (revised)")
     if not paths["errors"].exists() or not expected.exists():
         expected.write_text(json.dumps(errors_write(paths["errors"], rows)))
     paths["errors_expected"] = expected

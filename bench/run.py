@@ -438,6 +438,7 @@ def measure_size(
         "clean": [],
         "update": [],
         "half": [],
+        "changed": [],
         "errors": [],
         "pickup": [],
     }
@@ -451,8 +452,14 @@ def measure_size(
         run = intake_import(
             files["clean"], key, web_pid, worker_pid, on_conflict="update"
         )
+        # The same values: nothing is written, every row is unchanged.
         expect(
-            run.job, total_rows=rows, updated_rows=rows, created_rows=0, failed_rows=0
+            run.job,
+            total_rows=rows,
+            updated_rows=0,
+            unchanged_rows=rows,
+            created_rows=0,
+            failed_rows=0,
         )
         runs["update"].append(run)
         run = intake_import(
@@ -462,10 +469,23 @@ def measure_size(
             run.job,
             total_rows=rows,
             created_rows=half_new,
-            updated_rows=rows - half_new,
+            updated_rows=0,
+            unchanged_rows=rows - half_new,
             failed_rows=0,
         )
         runs["half"].append(run)
+        run = intake_import(
+            files["changed"], key, web_pid, worker_pid, on_conflict="update"
+        )
+        expect(
+            run.job,
+            total_rows=rows,
+            created_rows=half_new,
+            updated_rows=rows - half_new,
+            unchanged_rows=0,
+            failed_rows=0,
+        )
+        runs["changed"].append(run)
         psql("TRUNCATE catalog_book")
         run = intake_import(files["errors"], key, web_pid, worker_pid)
         expect(
@@ -502,8 +522,9 @@ def measure_size(
     ]
     labels = {
         "clean": "Intake, empty table",
-        "update": "Intake, `on_conflict=update`, same rows",
-        "half": "Intake, `update`, half new / half stored",
+        "update": "Intake, `on_conflict=update`, same rows (all unchanged)",
+        "half": "Intake, `update`, half new / half stored unchanged",
+        "changed": "Intake, `update`, half new / half changed",
         "errors": f"Intake, error-heavy ({expected_errors['bad'] * 100 // rows} % bad, all stored)",
         "pickup": "Intake, card pickup feed (a status per card; ratio is to the books `\\copy`)",
     }
@@ -520,7 +541,12 @@ def measure_size(
                 worker_mb=f"{mb(max(r.worker_rss for r in rs))} ({mb(max(r.worker_tree_rss for r in rs))})",
                 web_mb=mb(max(r.web_rss for r in rs)),
                 to_201=f"{median([r.to_201 for r in rs]):.2f} s",
-                note=f"worker {median([r.job_seconds for r in rs]):.2f} s",
+                note=f"worker {median([r.job_seconds for r in rs]):.2f} s"
+                + "".join(
+                    f"; {rs[0].job[f'{k}_rows']:,} {k}"
+                    for k in ("created", "updated", "unchanged")
+                    if name in ("update", "half", "changed")
+                ),
             )
         )
     books_rate = rows / median([r.wall for r in runs["clean"]])
