@@ -219,7 +219,21 @@ class PostgresCopyLoader:
                 f"WHERE s._row = ANY(%(rows)s)"
             )
             assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
-            self.insert_sql = insert + (
+            # The rows stored (not by this job) with the same values: they never reach the upsert,
+            # which would lock (and so write) every row it finds, updated or not. Looked up one
+            # index lookup a row (OFFSET 0 keeps the EXISTS from becoming a join planned on stale
+            # statistics), and returned with a NULL outcome: unchanged.
+            same = _same_values_sql("t", "s", self.compared)
+            self.insert_sql = (
+                f"WITH unchanged AS (SELECT s._row FROM {self.stage} s WHERE s._row = ANY(%(rows)s) AND EXISTS ("
+                f"SELECT 1 FROM {self.table} t WHERE t.{workspace_column} = %(workspace)s AND {join} "
+                f"AND t.source_job_id IS DISTINCT FROM %(job)s AND {same} OFFSET 0)), "
+                f"written AS (INSERT INTO {self.table} AS t ({workspace_column}, {column_list}, source_job_id, "
+                f"source_row_number, created_at, updated_at) "
+                f"SELECT %(workspace)s, {column_list}, %(job)s, _row, created_at, updated_at FROM {self.stage} s "
+                # The stage empties at commit; inside a caller's transaction it may hold earlier batches.
+                f"WHERE s._row = ANY(%(rows)s) AND NOT EXISTS (SELECT 1 FROM unchanged u WHERE u._row = s._row) "
+                f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
                 f"DO UPDATE SET {assignments}, source_job_id = EXCLUDED.source_job_id, "
                 f"source_row_number = EXCLUDED.source_row_number, updated_at = EXCLUDED.updated_at "
                 # A row this job already wrote is a duplicate in the file, never overwritten.
@@ -230,7 +244,8 @@ class PostgresCopyLoader:
                 # were taken is reported as stored, rather than overwritten beyond undoing.
                 f"AND EXISTS (SELECT 1 FROM {before} b WHERE b.job_id = EXCLUDED.source_job_id "
                 f"AND b.record_id = t.{qn(meta.pk.column)}) "
-                f"RETURNING source_row_number, (xmax = 0)"
+                f"RETURNING source_row_number, (xmax = 0)) "
+                f"SELECT _row, NULL FROM unchanged UNION ALL SELECT * FROM written"
             )
         else:
             self.insert_sql = insert + "DO NOTHING RETURNING source_row_number, true"
@@ -305,10 +320,12 @@ class PostgresCopyLoader:
             cursor.copy_expert(self.copy_sql, io.StringIO(prepared.text), size=COPY_CHUNK)
             if self.before_sql:
                 cursor.execute(self.before_sql, {**params, "rows": prepared.row_numbers})
-            cursor.execute(self.insert_sql, params)
+            cursor.execute(self.insert_sql, {**params, "rows": prepared.row_numbers})
             written = cursor.fetchall()
             for _row, inserted in written:
-                if inserted:
+                if inserted is None:
+                    outcome.unchanged += 1
+                elif inserted:
                     outcome.created += 1
                 else:
                     outcome.updated += 1

@@ -28,11 +28,12 @@ def reader_mode(request, settings):
 
 
 def stored() -> dict[str, tuple[Any, ...]]:
-    """Every book by isbn, with its row version (xmin changes with every write of the row)."""
+    """Every book by isbn, with its row version: xmin changes with every write of the row, xmax
+    when a transaction locks it (as an upsert does with every row it finds)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT isbn, xmin::text, title, author, publication_year, source_job_id, source_row_number, updated_at "
-            "FROM catalog_book"
+            "SELECT isbn, xmin::text || '/' || xmax::text, title, author, publication_year, source_job_id, "
+            "source_row_number, updated_at FROM catalog_book"
         )
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
