@@ -240,6 +240,7 @@ export function WebhookDetail({ id }: { id: string }) {
                         size="sm"
                         busy={busy === `redeliver-${delivery.id}`}
                         disabled={!endpoint.enabled}
+                        aria-label={`Redeliver ${delivery.event} ${delivery.message_id}`}
                         onClick={() =>
                           void act(`redeliver-${delivery.id}`, async () => {
                             await redeliver(endpoint.id, delivery.id);
