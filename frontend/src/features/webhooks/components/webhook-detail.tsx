@@ -224,7 +224,7 @@ export function WebhookDetail({ id }: { id: string }) {
                         <code>{delivery.message_id}</code> · {formatDateTime(delivery.created_at)}
                       </div>
                     </td>
-                    <td>{delivery.job ? <Link to={jobPath(delivery.job)}>job</Link> : '—'}</td>
+                    <td>{delivery.job ? <Link to={jobPath(delivery.job)}>job {delivery.job.slice(0, 8)}</Link> : '—'}</td>
                     <td>
                       <Badge tone={DELIVERY_TONES[delivery.status ?? 'pending']}>{delivery.status}</Badge>
                       {delivery.status === 'pending' && delivery.next_attempt_at ? (
