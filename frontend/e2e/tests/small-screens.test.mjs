@@ -158,6 +158,12 @@ describe('small screens (390 × 844)', () => {
     assert.ok(height <= PHONE.height * 0.1, `the header takes ${Math.round(height)} px of ${PHONE.height}`);
     await checkPage(session, 'import');
     await session.docsShot('phone-import');
+
+    // With a file chosen, its columns are matched: that fits too.
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles(path.join(FIXTURES, 'books-mixed.csv'));
+    await page.getByRole('table', { name: 'Column matching', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Start import', exact: true }).waitFor();
+    await checkPage(session, 'import-file-chosen');
   });
 
   step('4. a finished job with rejected rows', async () => {
