@@ -35,6 +35,13 @@ const boundaries = [
   },
 ];
 
+// The page's routes are written once, in src/config/paths.ts; everything else links through it.
+const ROUTE = '^\\/(import|imports|keys|data|cards|settings|webhooks|sign-in|sign-up)(\\/|\\?|$)';
+const routeLiterals = {
+  selector: `:matches(Literal[value=/${ROUTE}/], TemplateElement[value.raw=/${ROUTE}/])`,
+  message: 'Route strings live in src/config/paths.ts: use paths.* or its path builders.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'e2e/node_modules/', 'src/types/api.generated.ts'] },
   js.configs.recommended,
@@ -60,6 +67,11 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/config/paths.ts', 'src/**/*.test.{ts,tsx}', 'src/testing/**'],
+    rules: { 'no-restricted-syntax': ['error', routeLiterals] },
   },
   {
     files: ['*.js', '*.ts'],

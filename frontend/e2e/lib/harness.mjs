@@ -140,10 +140,13 @@ export async function tableRows(table) {
   return rows;
 }
 
-/** The integer a counter shows (data-testid="count-..."); NaN if it is not a plain integer. */
+/**
+ * The integer a counter shows (data-testid="count-..."), with or without thousands separators
+ * ("1,234" and "1234" read as 1234); NaN if it is not an integer written either way.
+ */
 export async function counter(page, name) {
   const text = (await page.getByTestId(`count-${name}`).textContent()).trim();
-  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  return /^(\d+|\d{1,3}(,\d{3})+)$/.test(text) ? Number(text.replaceAll(',', '')) : Number.NaN;
 }
 
 /** Wait on the job page until the status badge says one of the final words; return it. */

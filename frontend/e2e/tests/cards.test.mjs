@@ -153,7 +153,7 @@ describe('card delivery tracker', () => {
     for (const event of expected.events) {
       const seen = shown.events.find((e) => key(e) === key(event));
       assert.ok(seen.link, `a link to the import, ${where}`);
-      assert.equal(seen.link.name, `row ${event.row}`, where);
+      assert.equal(seen.link.name, `row ${event.row} of ${event.feed}`, where);
       assert.equal(seen.link.href, `/imports/${jobs[event.feed]}`, where);
       if (event.reason) assert.ok(seen.text.includes(event.reason), `reason ${event.reason}, ${where}`);
       assert.ok(seen.text.includes(expected.mobile), `the event's mobile, ${where}`);

@@ -168,14 +168,19 @@ describe('the app', () => {
     expect(screen.getByText(/shown once/)).toBeInTheDocument();
     expect(await within(table).findByRole('cell', { name: 'nightly' })).toBeInTheDocument();
 
-    const oldRow = within(table).getByRole('cell', { name: 'old' }).closest('tr') as HTMLElement;
-    await user.click(within(oldRow).getByRole('button', { name: 'Revoke' }));
+    // Each Revoke says which key it revokes.
+    expect(within(table).getAllByRole('button').map((button) => button.getAttribute('aria-label'))).toEqual([
+      'Revoke key “nightly” (ZyXw9876…)',
+      'Revoke key “old” (AbCd1234…)',
+    ]);
+    const revokeOld = within(table).getByRole('button', { name: 'Revoke key “old” (AbCd1234…)' });
+    await user.click(revokeOld);
     let dialog = screen.getByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Keep key' }));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(revoked).toEqual([]);
 
-    await user.click(within(oldRow).getByRole('button', { name: 'Revoke' }));
+    await user.click(revokeOld);
     dialog = screen.getByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());

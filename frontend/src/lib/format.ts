@@ -1,7 +1,4 @@
-/**
- * Display helpers. The job page's counters stay plain integers (no separators): its tests and
- * the browser tests read them as numbers. Counts elsewhere use formatCount.
- */
+/** Display helpers. Counts, the job page's counters included, use formatCount (1,234). */
 
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
@@ -30,8 +27,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatRate(rowsPerSecond: number | null | undefined): string {
   if (rowsPerSecond === null || rowsPerSecond === undefined || !Number.isFinite(rowsPerSecond)) return '—';
-  const rounded = rowsPerSecond >= 100 ? Math.round(rowsPerSecond) : Math.round(rowsPerSecond * 10) / 10;
-  return `${rounded.toLocaleString('en-US')} rows/s`;
+  return `${(rowsPerSecond >= 100 ? integer : oneDecimal).format(rowsPerSecond)} rows/s`;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -49,8 +45,21 @@ export function formatUtc(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? '' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+/** The locale of every number on the page (dates follow the browser's). */
+export const NUMBER_LOCALE = 'en-US';
+
+const integer = new Intl.NumberFormat(NUMBER_LOCALE, { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat(NUMBER_LOCALE, { maximumFractionDigits: 1 });
+
+/** A count with thousands separators (12,345); '—' when there is none. */
+export function formatCount(count: number | null | undefined): string {
+  if (count === null || count === undefined || !Number.isFinite(count)) return '—';
+  return integer.format(count);
+}
+
+/** "1 row", "12,345 rows": a count and its noun, singular for exactly one. */
+export function formatCountOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
 }
 
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {

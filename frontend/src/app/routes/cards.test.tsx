@@ -144,11 +144,11 @@ describe('the Cards page', () => {
       'Delivered',
     ]);
     expect(items[1]).toHaveTextContent('User not available');
-    expect(within(items[0] as HTMLElement).getByRole('link', { name: 'row 2' })).toHaveAttribute(
+    expect(within(items[0] as HTMLElement).getByRole('link', { name: 'row 2 of card_pickup' })).toHaveAttribute(
       'href',
       `/imports/${PICKUP_JOB_ID}`,
     );
-    expect(within(items[2] as HTMLElement).getByRole('link', { name: 'row 5' })).toHaveAttribute(
+    expect(within(items[2] as HTMLElement).getByRole('link', { name: 'row 5 of card_delivered' })).toHaveAttribute(
       'href',
       `/imports/${DELIVERED_JOB_ID}`,
     );

@@ -4,6 +4,7 @@ import { ErrorState } from '@/components/errors/error-state';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { ApiError } from '@/lib/api-client';
+import { formatCount, formatCountOf } from '@/lib/format';
 
 import { type CardQuery, useCardStatus } from '../api/get-card-status';
 import { CardSummary } from './card-summary';
@@ -143,8 +144,8 @@ function announce({ query, data, error, notFound, loading }: CardResultsProps & 
   if (error) return '';
   if (!data) return loading ? `Looking up ${describeQuery(query)}…` : '';
   const anomalies = data.results.filter((card) => card.anomaly).length;
-  const found = data.count === 1 ? '1 card' : `${data.count} cards`;
-  const odd = anomalies === 0 ? '' : data.count === 1 ? ', with an anomaly' : `, ${anomalies} with an anomaly`;
+  const found = formatCountOf(data.count, 'card');
+  const odd = anomalies === 0 ? '' : data.count === 1 ? ', with an anomaly' : `, ${formatCount(anomalies)} with an anomaly`;
   return `${found} found for ${describeQuery(query)}${odd}.`;
 }
 

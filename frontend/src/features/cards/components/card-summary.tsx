@@ -2,6 +2,7 @@ import { useId } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { DateTime } from '@/components/ui/date-time';
+import { formatCount } from '@/lib/format';
 import type { CardStatus } from '@/types/api';
 
 import { CardStatusBadge } from './card-status-badge';
@@ -37,7 +38,7 @@ export function CardSummary({ card }: { card: CardStatus }) {
         </div>
         <div className="stat">
           <dt>Events</dt>
-          <dd>{card.events_count}</dd>
+          <dd>{formatCount(card.events_count)}</dd>
         </div>
         <div className="stat">
           <dt>Updated</dt>

@@ -33,7 +33,8 @@ export function CardTimeline({ cardId, events }: { cardId: string; events: CardE
               <>
                 {' · from '}
                 <Link to={jobPath(event.job_id)} title={`The import that brought this event (${event.dataset})`}>
-                  {event.row_number === null ? 'its import' : `row ${event.row_number}`}
+                  {/* Named by feed and row: two events' links never read the same yet lead apart. */}
+                  {event.row_number === null ? `its ${event.dataset} import` : `row ${event.row_number} of ${event.dataset}`}
                 </Link>
               </>
             ) : null}

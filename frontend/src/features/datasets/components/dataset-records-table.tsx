@@ -7,7 +7,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Table } from '@/components/ui/table';
 import { paths } from '@/config/paths';
-import { formatCount } from '@/lib/format';
+import { formatCountOf } from '@/lib/format';
 import type { ColumnSpec, Dataset, DatasetRecord } from '@/types/api';
 
 import { useDatasetRecords } from '../api/list-dataset-records';
@@ -67,7 +67,7 @@ export function DatasetRecordsTable({ dataset }: { dataset: Dataset }) {
         </div>
         <span className="muted small" aria-live="polite">
           {data
-            ? `${formatCount(data.count)} ${data.count === 1 ? 'row' : 'rows'}${isValidating ? ' · updating…' : ''}`
+            ? `${formatCountOf(data.count, 'row')}${isValidating ? ' · updating…' : ''}`
             : null}
         </span>
       </div>

@@ -11,7 +11,7 @@ import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Table } from '@/components/ui/table';
 import { jobPath, paths } from '@/config/paths';
 import { ApiError } from '@/lib/api-client';
-import { formatDateTime } from '@/lib/format';
+import { formatCount, formatDateTime } from '@/lib/format';
 import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret, WebhookEvent } from '@/types/api';
 
 import { deleteWebhook } from '../api/delete-webhook';
@@ -33,7 +33,7 @@ function Attempts({ delivery }: { delivery: WebhookDelivery }) {
           <span className={attempt.succeeded ? 'text-success' : 'text-danger'}>
             {attempt.status_code ?? 'no answer'}
           </span>{' '}
-          in {attempt.latency_ms} ms, {formatDateTime(attempt.started_at)}
+          in {formatCount(attempt.latency_ms)} ms, {formatDateTime(attempt.started_at)}
           {attempt.manual ? ' (by hand)' : ''}
           {attempt.error ? <div className="muted small">{attempt.error}</div> : null}
           {attempt.response_excerpt ? <pre className="excerpt">{attempt.response_excerpt}</pre> : null}
@@ -224,7 +224,7 @@ export function WebhookDetail({ id }: { id: string }) {
                         <code>{delivery.message_id}</code> · {formatDateTime(delivery.created_at)}
                       </div>
                     </td>
-                    <td>{delivery.job ? <Link to={jobPath(delivery.job)}>job</Link> : '—'}</td>
+                    <td>{delivery.job ? <Link to={jobPath(delivery.job)}>job {delivery.job.slice(0, 8)}</Link> : '—'}</td>
                     <td>
                       <Badge tone={DELIVERY_TONES[delivery.status ?? 'pending']}>{delivery.status}</Badge>
                       {delivery.status === 'pending' && delivery.next_attempt_at ? (
@@ -240,6 +240,7 @@ export function WebhookDetail({ id }: { id: string }) {
                         size="sm"
                         busy={busy === `redeliver-${delivery.id}`}
                         disabled={!endpoint.enabled}
+                        aria-label={`Redeliver ${delivery.event} ${delivery.message_id}`}
                         onClick={() =>
                           void act(`redeliver-${delivery.id}`, async () => {
                             await redeliver(endpoint.id, delivery.id);

@@ -102,7 +102,8 @@ describe('Webhooks', () => {
     expect(within(table).getByText('500')).toBeInTheDocument();
     expect(within(table).getByText('ReadTimeoutError: timed out')).toBeInTheDocument();
     expect(screen.getByText('failing')).toBeInTheDocument();
-    await user.click(within(table).getByRole('button', { name: 'Redeliver' }));
+    // Each Redeliver names the message it sends again.
+    await user.click(within(table).getByRole('button', { name: `Redeliver ${delivery.event} ${delivery.message_id}` }));
     await waitFor(() => expect(redelivered).toBe(1));
   });
 

@@ -139,7 +139,7 @@ export function WebhooksPanel() {
       {error ? <ErrorState error={error} onRetry={() => void mutate()} /> : null}
       {!data && !error ? <Loading label="Loading the endpoints…" /> : null}
       {data ? (
-        <Table caption="Webhook endpoints">
+        <Table caption="Webhook endpoints" className="table-stacked">
           <thead>
             <tr>
               <th scope="col">URL</th>
@@ -155,18 +155,18 @@ export function WebhooksPanel() {
             ) : (
               data.map((endpoint) => (
                 <tr key={endpoint.id}>
-                  <td className="cell-file">
+                  <td className="cell-name">
                     <Link to={webhookPath(endpoint.id)}>{endpoint.url}</Link>
                     {endpoint.description ? <div className="muted small">{endpoint.description}</div> : null}
                   </td>
-                  <td>{endpoint.events.join(', ')}</td>
-                  <td>
+                  <td data-label="Events">{endpoint.events.join(', ')}</td>
+                  <td data-label="State">
                     <EndpointState endpoint={endpoint} />
                   </td>
-                  <td>
+                  <td data-label="Secret">
                     <code>{endpoint.secret_hint}</code>
                   </td>
-                  <td>{formatDateTime(endpoint.created_at)}</td>
+                  <td data-label="Added">{formatDateTime(endpoint.created_at)}</td>
                 </tr>
               ))
             )}
