@@ -166,6 +166,62 @@ describe('small screens (390 × 844)', () => {
     await checkPage(session, 'import-file-chosen');
   });
 
+  step('3b. the mapping step: every header select on screen, changeable, no sideways scrolling', async () => {
+    const table = page.getByRole('table', { name: 'Column matching', exact: true });
+    const selects = table.getByRole('combobox', { name: /^Header for / });
+    const count = await selects.count();
+    assert.ok(count >= 4, `a select per dataset column, found ${count}`);
+    // The mapping's box does not scroll sideways either: nothing of it is hidden to the right.
+    const box = await table.evaluate((el) => {
+      const wrap = el.closest('.table-wrap') ?? el.parentElement;
+      return { scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth };
+    });
+    assert.ok(box.scrollWidth <= box.clientWidth, `the mapping box scrolls sideways: ${JSON.stringify(box)}`);
+    for (const select of await selects.all()) {
+      await select.scrollIntoViewIfNeeded();
+      const name = await select.getAttribute('aria-label');
+      const rect = await select.boundingBox();
+      assert.ok(rect && rect.x >= 0 && rect.x + rect.width <= PHONE.width, `${name} inside the screen: ${JSON.stringify(rect)}`);
+      // Wide enough to read the header it holds, not squeezed beside the column's name.
+      assert.ok(rect.width >= PHONE.width / 2, `${name} is ${Math.round(rect.width)} px wide`);
+    }
+
+    // Changed on the phone, the server answers the new resolution; then it is put back.
+    const year = page.getByLabel('Header for publication_year', { exact: true });
+    const yearRow = table.getByRole('row').filter({ has: year });
+    await year.selectOption({ label: 'Leave empty' });
+    await yearRow.getByText('left empty', { exact: true }).waitFor();
+    assert.equal(await year.inputValue(), '');
+    await year.selectOption({ label: 'publication_year' });
+    // Chosen by hand, it reads as mapped (no longer as matched by the server).
+    await yearRow.getByText('mapped', { exact: true }).waitFor();
+    assert.equal(await year.inputValue(), 'publication_year');
+    await page.getByRole('button', { name: 'Start import', exact: true }).waitFor();
+
+    await page.getByRole('heading', { name: /Map columns/ }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await assertFitsWidth(page, 'import: the mapping step');
+    await session.shot('import-mapping');
+    await session.docsShot('phone-mapping');
+  });
+
+  step('3c. the preview grid scrolls in its own box, its row numbers stay in view', async () => {
+    const grid = page.getByRole('region', { name: 'Preview of the first rows', exact: true });
+    await grid.waitFor();
+    await grid.scrollIntoViewIfNeeded();
+    const sizes = await grid.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+    assert.ok(sizes.scrollWidth > sizes.clientWidth, `the preview is wider than the phone: ${JSON.stringify(sizes)}`);
+    const rowHead = grid.getByRole('rowheader').first();
+    const before = await rowHead.boundingBox();
+    await grid.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await waitUntil(async () => (await grid.evaluate((el) => el.scrollLeft)) > 0, { what: 'the preview to scroll' });
+    const after = await rowHead.boundingBox();
+    assert.ok(Math.abs(after.x - before.x) < 1, `the row number moved from ${before.x} to ${after.x}`);
+    const gridBox = await grid.boundingBox();
+    assert.ok(after.x >= gridBox.x && after.x + after.width <= gridBox.x + gridBox.width, 'the row number stays inside the grid');
+    await assertFitsWidth(page, 'import: the preview scrolled');
+    await grid.evaluate((el) => el.scrollTo({ left: 0 }));
+  });
+
   step('4. a finished job with rejected rows', async () => {
     await page.goto(`/imports/${jobId}`);
     await waitForFinalStatus(page);

@@ -26,7 +26,7 @@ export function ColumnMappingTable({ rows, headers, onMap, disabled = false }: C
   const options = headers.filter((h, i) => h.trim() !== '' && headers.indexOf(h) === i);
   return (
     <div className="table-wrap mapping-table-wrap">
-      <table className="table mapping-table">
+      <table className="table mapping-table table-stacked">
         <caption className="table-caption">Column matching</caption>
         <thead>
           <tr>
@@ -38,17 +38,17 @@ export function ColumnMappingTable({ rows, headers, onMap, disabled = false }: C
         <tbody>
           {rows.map((row) => (
             <tr key={row.column} className={row.status === 'missing' ? 'row-missing' : undefined}>
-              <td data-label="Column">
+              <td className="cell-name">
                 <code>{row.column}</code>{' '}
                 {row.required ? <span className="badge badge-danger-soft">required</span> : null}
               </td>
-              <td data-label="Status">
+              <td className="cell-status">
                 <span className={`match-status ${STATUS_CLASS[row.status]}`}>{row.status}</span>
                 {row.status === 'suggested' && row.similarity !== null ? (
                   <span className="muted small"> ({Math.round(row.similarity * 100)} % alike)</span>
                 ) : null}
               </td>
-              <td data-label="Header in the file">
+              <td className="cell-header" data-label="Header in the file">
                 <select
                   aria-label={`Header for ${row.column}`}
                   value={row.header ?? ''}

@@ -78,7 +78,7 @@ export function HistoryTable() {
       {!data && isLoading ? <Loading label="Loading the imports…" /> : null}
       {data ? (
         <>
-          <Table caption="Import history" hideCaption>
+          <Table caption="Import history" hideCaption className="history-table table-stacked">
             <thead>
               <tr>
                 <th scope="col">Status</th>
@@ -116,16 +116,16 @@ export function HistoryTable() {
                     <td className="cell-file">
                       <Link to={jobPath(job.id)}>{job.filename}</Link>
                     </td>
-                    <td>{job.dataset}</td>
-                    <td className="cell-started-by">{formatStartedBy(job.started_by)}</td>
-                    <Num>{formatCount(job.created_rows ?? 0)}</Num>
-                    <Num>{formatCount(job.updated_rows ?? 0)}</Num>
-                    <Num>{formatCount(job.skipped_rows ?? 0)}</Num>
-                    <Num className={job.failed_rows ? 'num text-danger' : 'num'}>{formatCount(job.failed_rows ?? 0)}</Num>
-                    <td>
+                    <td data-label="Dataset">{job.dataset}</td>
+                    <td className="cell-started-by" data-label="Started by">{formatStartedBy(job.started_by)}</td>
+                    <Num data-label="Created">{formatCount(job.created_rows ?? 0)}</Num>
+                    <Num data-label="Updated">{formatCount(job.updated_rows ?? 0)}</Num>
+                    <Num data-label="Skipped">{formatCount(job.skipped_rows ?? 0)}</Num>
+                    <Num data-label="Failed" className={job.failed_rows ? 'num text-danger' : 'num'}>{formatCount(job.failed_rows ?? 0)}</Num>
+                    <td data-label="Started">
                       <time dateTime={job.created_at}>{formatDateTime(job.created_at)}</time>
                     </td>
-                    <td>
+                    <td className="cell-files" data-label="Files">
                       {job.files_removed_at ? (
                         <span className="muted small">{job.files_removed_reason === 'deleted' ? 'deleted' : 'expired'}</span>
                       ) : isFinalStatus(job.status) ? (
