@@ -166,10 +166,12 @@ STRETCH_BYTES = 64 << 10
 
 def _record_bounds(view: np.ndarray, at_eof: bool) -> tuple[np.ndarray, np.ndarray]:
     """Record bounds by quote parity: right up to the first irregularity, which the caller finds."""
-    parity = np.cumsum(view == _QUOTE, dtype=np.int64) & 1
-    ends = np.flatnonzero((view == _LF) & (parity == 0))
+    quotes = np.flatnonzero(view == _QUOTE)
+    newlines = np.flatnonzero(view == _LF)
+    # A newline ends a record when an even number of quotes comes before it.
+    ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0] if len(quotes) else newlines
     size = len(view)
-    if at_eof and size and view[-1] != _LF and parity[-1] == 0:
+    if at_eof and size and view[-1] != _LF and len(quotes) % 2 == 0:
         ends = np.append(ends, size)  # the last record has no newline
     starts = np.empty_like(ends)
     if len(ends):

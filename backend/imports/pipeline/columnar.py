@@ -11,7 +11,6 @@ are exactly the csv path's. Only datasets whose every column has an acceptor tak
 from __future__ import annotations
 
 import csv
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,17 +24,8 @@ from datasets.registry import Dataset
 from imports.pipeline.blocks import Block
 from imports.pipeline.mapping import ColumnResolution
 
-
-def _python_whitespace_class() -> str:
-    """An RE2 character class of exactly the characters ``str.strip()`` removes."""
-    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in spaces) + "]"
-
-
-_WHITESPACE = _python_whitespace_class()
-_EDGE_WHITESPACE = f"^{_WHITESPACE}|{_WHITESPACE}$"
-_INTEGER = r"^-?[0-9]{1,18}$"
-_ISBN13 = r"^97[89][0-9]{10}$"
+# The bytes below 0x80 that ``str.strip()`` removes, by byte value.
+_ASCII_SPACE = np.array([chr(b).isspace() if b < 0x80 else False for b in range(256)], dtype=bool)
 
 # The arrow type of a database column, for the binary COPY payload.
 _DB_ARROW_TYPES: dict[str, pa.DataType] = {
@@ -171,56 +161,82 @@ class ColumnarReader:
         return BlockRows(block=block, accepted=accepted, values=values, accepted_before=accepted_before)
 
 
+def _string_parts(field: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A string array's bytes, and the offsets where each string starts and ends in them."""
+    offsets = np.frombuffer(field.buffers()[1], dtype=np.int32)[field.offset : field.offset + len(field) + 1]
+    data_buffer = field.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(1, np.uint8)
+    if not len(data):
+        data = np.zeros(1, np.uint8)
+    return data, offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+
+
+def _texts(field: pa.Array, rows: np.ndarray) -> list[str]:
+    return field.take(pa.array(rows, pa.int64())).to_pylist()  # type: ignore[no-any-return]
+
+
 def _accept(acceptor: _Acceptor, field: pa.Array, arrow_type: pa.DataType) -> tuple[np.ndarray, pa.Array]:
     """Which cells the validator would take as they are, and their values (any where not taken)."""
-    length = pc.utf8_length(field)
-    empty = pc.equal(length, 0)
-    clean = pc.invert(pc.match_substring_regex(field, _EDGE_WHITESPACE))
+    data, starts, ends = _string_parts(field)
+    sizes = ends - starts
+    empty = sizes == 0
+    filled = ~empty
+    last_index = len(data) - 1
+    first = np.where(filled, data[np.minimum(starts, last_index)], 0)
+    last = np.where(filled, data[np.clip(ends - 1, 0, last_index)], 0)
+    # Surrounding whitespace (the validator strips it): ASCII by a table; a cell starting or
+    # ending with a multi-byte character is asked of Python itself, so the set is exactly str's.
+    clean = filled & ~_ASCII_SPACE[first] & ~_ASCII_SPACE[last]
+    wide = np.flatnonzero(clean & ((first >= 0x80) | (last >= 0x80)))
+    if len(wide):
+        spaced = [t[0].isspace() or t[-1].isspace() for t in _texts(field, wide)]
+        clean[wide[np.array(spaced, dtype=bool)]] = False
     if acceptor.kind == "text":
         ok = clean
         if acceptor.max_length is not None:
-            ok = pc.and_(ok, pc.less_equal(length, acceptor.max_length))
-        value = field
+            # Bytes are at least characters: only a cell longer in bytes needs counting.
+            long = np.flatnonzero(ok & (sizes > acceptor.max_length))
+            if len(long):
+                over = [len(t) > acceptor.max_length for t in _texts(field, long)]
+                ok[long[np.array(over, dtype=bool)]] = False
+        value: pa.Array = field
     elif acceptor.kind == "integer":
-        digits = pc.match_substring_regex(field, _INTEGER)
-        numbers = pc.cast(pc.if_else(digits, field, "0"), pa.int64())
-        ok = digits
-        if acceptor.minimum is not None:
-            ok = pc.and_(ok, pc.greater_equal(numbers, acceptor.minimum))
-        if acceptor.maximum is not None:
-            ok = pc.and_(ok, pc.less_equal(numbers, acceptor.maximum))
+        ok = clean & (sizes <= 18) & np.asarray(pc.ascii_is_decimal(field).to_numpy(zero_copy_only=False), dtype=bool)
         if acceptor.max_length is not None:
-            ok = pc.and_(ok, pc.less_equal(length, acceptor.max_length))
+            ok &= sizes <= acceptor.max_length
+        numbers = np.zeros(len(field), dtype=np.int64)
+        picked = np.flatnonzero(ok)
+        if len(picked):
+            numbers[picked] = pc.cast(field.take(pa.array(picked, pa.int64())), pa.int64()).to_numpy()
+        if acceptor.minimum is not None:
+            ok &= numbers >= acceptor.minimum
+        if acceptor.maximum is not None:
+            ok &= numbers <= acceptor.maximum
         if pa.types.is_integer(arrow_type):
             # A number the column cannot hold: the validator's path (and the database) decide.
             info = np.iinfo(f"int{arrow_type.bit_width}")
-            ok = pc.and_(ok, pc.and_(pc.greater_equal(numbers, int(info.min)), pc.less_equal(numbers, int(info.max))))
-        value = pc.cast(pc.if_else(ok, numbers, 0), arrow_type)
+            ok &= (numbers >= int(info.min)) & (numbers <= int(info.max))
+        value = pa.array(np.where(ok, numbers, 0)).cast(arrow_type)
     else:  # isbn13: the validator's first branch, 13 digits with the right check digit
-        shaped = pc.match_substring_regex(field, _ISBN13)
-        digits = _fixed_digits(pc.if_else(shaped, field, "9780000000002"), 13)
+        ok = clean & (sizes == 13)
+        picked = np.flatnonzero(ok)
+        positions = starts[picked][:, None] + np.arange(13)
+        digits = data[np.minimum(positions, last_index)].astype(np.int64) - 48
+        shaped = ((digits >= 0) & (digits <= 9)).all(axis=1)
+        shaped &= (digits[:, 0] == 9) & (digits[:, 1] == 7) & ((digits[:, 2] == 8) | (digits[:, 2] == 9))
         total = digits[:, 0:12:2].sum(axis=1) + 3 * digits[:, 1:12:2].sum(axis=1)
-        check = (10 - total % 10) % 10
-        ok = pc.and_(shaped, pa.array(check == digits[:, 12]))
+        shaped &= (10 - total % 10) % 10 == digits[:, 12]
+        ok[picked[~shaped]] = False
         if acceptor.max_length is not None:
-            ok = pc.and_(ok, pc.less_equal(length, acceptor.max_length))
+            ok &= sizes <= acceptor.max_length
         value = field
     # An empty cell is None for an optional column and an error for a required one.
-    filled = pc.and_(ok, pc.invert(empty))
-    accepted = filled if acceptor.required else pc.or_(filled, empty)
-    value = pc.if_else(empty, pa.scalar(None, value.type), value)
+    accepted = ok if acceptor.required else ok | empty
+    if empty.any():
+        value = pc.if_else(pa.array(empty), pa.scalar(None, value.type), value)
     if value.type != arrow_type:
         value = pc.cast(value, arrow_type)
-    return np.asarray(accepted.to_numpy(zero_copy_only=False), dtype=bool), value
-
-
-def _fixed_digits(field: pa.Array, width: int) -> np.ndarray:
-    """Strings all ``width`` ASCII digits long, as a (rows, width) array of digit values."""
-    field = pa.array(field.to_pylist(), pa.string()) if field.offset else field
-    offsets = np.frombuffer(field.buffers()[1], dtype=np.int32)[: len(field) + 1]
-    data = np.frombuffer(field.buffers()[2], dtype=np.uint8)
-    start = int(offsets[0])
-    return data[start : start + width * len(field)].reshape(len(field), width).astype(np.int64) - 48
+    return accepted, value
 
 
 def record_fields(block: Block, i: int, dialect: dict[str, object]) -> list[str]:

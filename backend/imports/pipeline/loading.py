@@ -23,6 +23,7 @@ from functools import reduce
 from operator import or_
 from typing import Any, Protocol
 
+import numpy as np
 import psycopg2
 import pyarrow as pa
 from django.core.serializers.json import DjangoJSONEncoder
@@ -165,18 +166,19 @@ class _BinaryPayload:
 
         count = len(row_numbers)
         target, types = self.target, self.types
-        arrays: list[pa.Array] = [pa.array(row_numbers, types[0])]
+        numbers = np.asarray(row_numbers, dtype=np.int64)
+        arrays: list[pa.Array] = [pa.array(numbers).cast(types[0])]
         for column, arrow_type in zip(columns, self.value_types, strict=True):
             arrays.append(column if isinstance(column, pa.Array) else pa.array(column, arrow_type))
         offset = 1 + len(columns)
-        for i, value in enumerate([*self.constants, target.workspace_id, target.job_id.bytes]):
-            arrays.append(pa.array([value] * count, types[offset + i]))
-        stamp = pa.array([timezone.now()] * count, types[-1])
-        arrays += [stamp, stamp]
+        constants = [*self.constants, target.workspace_id, target.job_id.bytes, timezone.now(), None]
+        for i, value in enumerate(constants[:-1]):
+            arrays.append(pa.repeat(pa.scalar(value, types[offset + i]), count))
+        arrays.append(arrays[-1])  # updated_at is created_at
         batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
         encoder = pgpq.ArrowToPostgresBinaryEncoder(self.schema)
         data = b"".join([encoder.write_header(), encoder.write_batch(batch), encoder.finish()])
-        return CopyRows(text="", row_numbers=[int(r) for r in row_numbers], binary=data)
+        return CopyRows(text="", row_numbers=numbers.tolist(), binary=data)
 
 
 def _column(model_field: Any) -> str:
@@ -228,12 +230,13 @@ class PostgresCopyLoader:
         # Direct COPY and staging take the same text: row number, values, then the constant
         # columns (the dataset's, then provenance).
         workspace_type = meta.get_field("workspace").target_field.rel_db_type(connection)  # type: ignore[union-attr]
+        row_type = meta.get_field("source_row_number").db_type(connection)  # type: ignore[union-attr]
         stage_columns = ", ".join(
             [
                 f"{workspace_column} {workspace_type}",
                 "source_job_id uuid",
                 # The type of source_row_number, so direct COPY and staging take the same payload.
-                f"_row {meta.get_field('source_row_number').db_type(connection)} NOT NULL",
+                f"_row {row_type} NOT NULL",
                 "created_at timestamp with time zone",
                 "updated_at timestamp with time zone",
                 *(f"{qn(_column(f))} {f.db_type(connection)}" for f in [*model_fields, *constant_fields]),

@@ -308,7 +308,7 @@ class _ColumnarBatch:
                 )
             )
         row_numbers = np.concatenate([*fast_rows, np.array([r for r, _, _ in self.slow], dtype=np.int64)])
-        slow_types = plan.loader.payload.value_types  # type: ignore[union-attr]
+        slow_types = plan.loader.payload.value_types  # type: ignore[attr-defined]
         columns = [
             pa.concat_arrays([*fast_values[j], pa.array([v[j] for _, v, _ in self.slow], slow_types[j])])
             for j in range(width)
