@@ -172,7 +172,7 @@ def _string_parts(field: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _texts(field: pa.Array, rows: np.ndarray) -> list[str]:
-    return field.take(pa.array(rows, pa.int64())).to_pylist()  # type: ignore[no-any-return]
+    return field.take(pa.array(rows, pa.int64())).to_pylist()
 
 
 def _accept(acceptor: _Acceptor, field: pa.Array, arrow_type: pa.DataType) -> tuple[np.ndarray, pa.Array]:
