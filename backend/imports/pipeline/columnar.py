@@ -19,59 +19,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from datasets.columns import text
 from datasets.registry import Dataset
+from imports.pipeline.acceptors import Acceptor, acceptors_for
 from imports.pipeline.blocks import Block
 from imports.pipeline.mapping import ColumnResolution
 
 # The bytes below 0x80 that ``str.strip()`` removes, by byte value.
 _ASCII_SPACE = np.array([chr(b).isspace() if b < 0x80 else False for b in range(256)], dtype=bool)
 
+
 # The arrow type of a database column, for the binary COPY payload.
-_DB_ARROW_TYPES: dict[str, pa.DataType] = {
-    "integer": pa.int32(),
-    "bigint": pa.int64(),
-    "smallint": pa.int16(),
-    "text": pa.string(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp with time zone": pa.timestamp("us", tz="UTC"),
-    "uuid": pa.binary(),
-}
-
-
-def arrow_type_for(db_type: str) -> pa.DataType | None:
-    """The arrow type whose binary COPY encoding is the column's, or None (COPY it as text)."""
-    if db_type.startswith("varchar("):
-        return pa.string()
-    if db_type.startswith("numeric("):
-        precision, scale = (int(p) for p in db_type[len("numeric(") : -1].split(","))
-        return pa.decimal128(precision, scale) if precision <= 38 else None
-    return _DB_ARROW_TYPES.get(db_type)
-
-
-@dataclass(frozen=True)
-class _Acceptor:
-    kind: str  # "text" | "integer" | "isbn13"
-    index: int | None  # the file column, or None: not in the file (always empty)
-    required: bool
-    max_length: int | None
-    minimum: int | None = None
-    maximum: int | None = None
-
-
-def _acceptor_for(parse: Any, *, index: int | None, required: bool, max_length: int | None) -> _Acceptor | None:
-    if parse is text:
-        return _Acceptor("text", index, required, max_length)
-    declared = getattr(parse, "columnar", None)
-    if declared is None:
-        return None
-    kind, *bounds = declared
-    if kind == "integer":
-        return _Acceptor("integer", index, required, max_length, minimum=bounds[0], maximum=bounds[1])
-    if kind == "isbn13":
-        return _Acceptor("isbn13", index, required, max_length)
-    return None
+def arrow_type(name: str) -> pa.DataType:
+    """The arrow type named by ``acceptors.arrow_type_name``."""
+    if name.startswith("decimal128("):
+        precision, scale = (int(p) for p in name[len("decimal128(") : -1].split(","))
+        return pa.decimal128(precision, scale)
+    if name == "timestamp_utc":
+        return pa.timestamp("us", tz="UTC")
+    return getattr(pa, name)()
 
 
 @dataclass(slots=True)
@@ -96,22 +61,14 @@ class ColumnarReader:
         resolution: ColumnResolution,
         delimiter: str,
         parsers: list[Any],
-        arrow_types: list[pa.DataType],
+        arrow_types: list[str],
     ) -> None:
         self.width = resolution.header_count
         self.names = [f"f{i}" for i in range(self.width)]
-        acceptors = [
-            _acceptor_for(
-                parse,
-                index=resolution.indexes.get(column.name),
-                required=column.required,
-                max_length=column.max_length,
-            )
-            for column, parse in zip(dataset.columns, parsers, strict=True)
-        ]
-        self.acceptors = [a for a in acceptors if a is not None]
-        self.usable = len(self.acceptors) == len(acceptors) and len(delimiter) == 1 and delimiter not in '"\r\n'
-        self.arrow_types = arrow_types
+        acceptors = acceptors_for(dataset=dataset, resolution=resolution, parsers=parsers)
+        assert acceptors is not None, "columnar_usable() said yes"
+        self.acceptors = acceptors
+        self.arrow_types = [arrow_type(name) for name in arrow_types]
         self.parse_options = dict(
             delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False, newlines_in_values=True
         )
@@ -175,7 +132,7 @@ def _texts(field: pa.Array, rows: np.ndarray) -> list[str]:
     return field.take(pa.array(rows, pa.int64())).to_pylist()
 
 
-def _accept(acceptor: _Acceptor, field: pa.Array, arrow_type: pa.DataType) -> tuple[np.ndarray, pa.Array]:
+def _accept(acceptor: Acceptor, field: pa.Array, arrow_type: pa.DataType) -> tuple[np.ndarray, pa.Array]:
     """Which cells the validator would take as they are, and their values (any where not taken)."""
     data, starts, ends = _string_parts(field)
     sizes = ends - starts

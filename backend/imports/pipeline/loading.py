@@ -23,9 +23,7 @@ from functools import reduce
 from operator import or_
 from typing import Any, Protocol
 
-import numpy as np
 import psycopg2
-import pyarrow as pa
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -143,7 +141,7 @@ class _BinaryPayload:
     """
 
     def __init__(self, target: LoadTarget, model_fields: list[Any], meta: Any) -> None:
-        from imports.pipeline.columnar import arrow_type_for
+        from imports.pipeline.acceptors import arrow_type_name
 
         self.target = target
         db_types = [
@@ -154,29 +152,44 @@ class _BinaryPayload:
             "timestamp with time zone",
             "timestamp with time zone",
         ]
-        types = [arrow_type_for(t) for t in db_types]
-        self.usable = all(t is not None for t in types)
-        self.types: list[pa.DataType] = [t for t in types if t is not None]
-        self.value_types = self.types[1 : 1 + len(target.fields)]
-        self.schema = pa.schema([pa.field(f"c{i}", t) for i, t in enumerate(self.types)])
+        names = [arrow_type_name(t) for t in db_types]
+        self.usable = all(name is not None for name in names)
+        # By name: pyarrow is imported where the payload is made (the reading side), not here.
+        self.type_names: list[str] = [name for name in names if name is not None]
+        self.value_type_names = self.type_names[1 : 1 + len(target.fields)]
         self.constants = list(target.dataset.constants.values())
+        self._schema: Any = None
+
+    @property
+    def value_types(self) -> list[Any]:
+        from imports.pipeline.columnar import arrow_type
+
+        return [arrow_type(name) for name in self.value_type_names]
 
     def encode(self, *, row_numbers: Any, columns: list[Any]) -> CopyRows:
+        import numpy as np
         import pgpq
+        import pyarrow as pa
 
+        from imports.pipeline.columnar import arrow_type
+
+        if self._schema is None:
+            self.types = [arrow_type(name) for name in self.type_names]
+            self._schema = pa.schema([pa.field(f"c{i}", t) for i, t in enumerate(self.types)])
+            self._value_types = self.types[1 : 1 + len(self.value_type_names)]
         count = len(row_numbers)
         target, types = self.target, self.types
         numbers = np.asarray(row_numbers, dtype=np.int64)
         arrays: list[pa.Array] = [pa.array(numbers).cast(types[0])]
-        for column, arrow_type in zip(columns, self.value_types, strict=True):
-            arrays.append(column if isinstance(column, pa.Array) else pa.array(column, arrow_type))
+        for column, value_type in zip(columns, self._value_types, strict=True):
+            arrays.append(column if isinstance(column, pa.Array) else pa.array(column, value_type))
         offset = 1 + len(columns)
         constants = [*self.constants, target.workspace_id, target.job_id.bytes, timezone.now(), None]
         for i, value in enumerate(constants[:-1]):
             arrays.append(pa.repeat(pa.scalar(value, types[offset + i]), count))
         arrays.append(arrays[-1])  # updated_at is created_at
-        batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
-        encoder = pgpq.ArrowToPostgresBinaryEncoder(self.schema)
+        batch = pa.RecordBatch.from_arrays(arrays, schema=self._schema)
+        encoder = pgpq.ArrowToPostgresBinaryEncoder(self._schema)
         data = b"".join([encoder.write_header(), encoder.write_batch(batch), encoder.finish()])
         return CopyRows(text="", row_numbers=numbers.tolist(), binary=data)
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from django.conf import settings
 from django.db import DatabaseError
 
 from datasets.registry import BatchLoaded, dataset_get
 from imports.models import ImportJob
-from imports.pipeline.blocks import Block, Records, blocks_iter, records_count_blocks
-from imports.pipeline.columnar import BlockRows, ColumnarReader, record_fields
+from imports.pipeline.acceptors import columnar_usable
 from imports.pipeline.errors import InputRefused, PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import LoadTarget, PostgresCopyLoader, ValidRow, loader_for
@@ -28,6 +24,12 @@ from imports.pipeline.results import RECORD, BatchResult, RejectedRow, RowOutcom
 from imports.pipeline.sources import CsvSource
 from imports.pipeline.validating import RowValidator
 from imports.storage import FILES, file_exists, file_opener
+
+if TYPE_CHECKING:
+    # numpy and pyarrow are imported only where the file is read (the reader process): not in the
+    # web process, nor in the worker process that forks it.
+    from imports.pipeline.blocks import Block, Records
+    from imports.pipeline.columnar import BlockRows, ColumnarReader
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,9 @@ class _Batch:
         found = self.by_row.get(row_number)
         if found is not None:
             return found
+        from imports.pipeline.blocks import Block
+        from imports.pipeline.columnar import record_fields
+
         for first_row, data, starts, ends in self.raw_records:
             i = row_number - first_row
             if 0 <= i < len(starts):
@@ -126,22 +131,36 @@ class JobPlan:
         )
         # A dry run writes no row, so there is nothing to derive from its batches.
         self.hook = None if job.dry_run else dataset.after_batch
-        self.columnar = self._columnar_reader()
-
-    def _columnar_reader(self) -> ColumnarReader | None:
-        """The columnar fast path's reader, when it applies: PostgreSQL, IMPORT_FAST_PATH, a
-        binary payload, and an acceptor for every column of the dataset."""
+        # The columnar fast path applies: PostgreSQL, IMPORT_FAST_PATH, a binary payload, and an
+        # acceptor for every column of the dataset.
         loader = self.loader
-        if not settings.IMPORT_FAST_PATH or not isinstance(loader, PostgresCopyLoader) or not loader.payload.usable:
-            return None
-        reader = ColumnarReader(
-            dataset=self.dataset,
-            resolution=self.resolution,
-            delimiter=self.delimiter,
-            parsers=[cell.parse for cell in self.validator.cells],
-            arrow_types=loader.payload.value_types,
+        self.columnar = (
+            settings.IMPORT_FAST_PATH
+            and isinstance(loader, PostgresCopyLoader)
+            and loader.payload.usable
+            and columnar_usable(
+                dataset=dataset,
+                resolution=resolution,
+                parsers=[cell.parse for cell in self.validator.cells],
+                delimiter=self.delimiter,
+            )
         )
-        return reader if reader.usable else None
+        self._columnar_reader: ColumnarReader | None = None
+
+    def columnar_reader(self) -> ColumnarReader:
+        """Built where it is used (the reader process), so only that process imports pyarrow."""
+        if self._columnar_reader is None:
+            from imports.pipeline.columnar import ColumnarReader
+
+            assert isinstance(self.loader, PostgresCopyLoader)
+            self._columnar_reader = ColumnarReader(
+                dataset=self.dataset,
+                resolution=self.resolution,
+                delimiter=self.delimiter,
+                parsers=[cell.parse for cell in self.validator.cells],
+                arrow_types=self.loader.payload.value_type_names,
+            )
+        return self._columnar_reader
 
     @property
     def dialect(self) -> dict[str, object]:
@@ -150,8 +169,9 @@ class JobPlan:
     def batches_columnar(self, parts: Iterable[Block | Records], *, batch_size: int) -> Iterator[_Batch]:
         """``batches`` for the columnar path: the same batches, decided the same way, from
         checked blocks and csv-read stretches."""
-        reader = self.columnar
-        assert reader is not None
+        from imports.pipeline.blocks import Records
+
+        reader = self.columnar_reader()
         batch = _ColumnarBatch(self)
         for part in parts:
             if isinstance(part, Records):
@@ -280,11 +300,19 @@ class _ColumnarBatch:
         self.size += end - start
         self.last_row = block.first_row + end - 1
         self.ranges.append((rows, start, end))
+        import numpy as np
+
+        from imports.pipeline.columnar import record_fields
+
         dialect = self.plan.dialect
         for i in np.flatnonzero(~rows.accepted[start:end]) + start:
             self._decide(block.first_row + int(i), record_fields(block, int(i), dialect))
 
     def seal(self) -> _Batch:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         plan = self.plan
         validator, dataset = plan.validator, plan.dataset
         width = len(dataset.columns)
@@ -433,12 +461,14 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
 
         def batches() -> Iterator[_Batch]:
             """The file after the checkpoint, cut into batches of ``batch_size`` records."""
-            if plan.columnar is not None:
+            if plan.columnar:
                 return _columnar_batches()
             records = source.records(header_row=header.row_number, after_row=checkpoint)
             return plan.batches(records, batch_size=batch_size)
 
         def _columnar_batches() -> Iterator[_Batch]:
+            from imports.pipeline.blocks import blocks_iter
+
             with source.opener() as stream:
                 parts = blocks_iter(
                     stream=getattr(stream, "file", stream),
@@ -450,8 +480,11 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 yield from plan.batches_columnar(parts, batch_size=batch_size)
 
         def records_total() -> int:
-            if plan.columnar is None:
+            if not plan.columnar:
                 return source.count()
+            # numpy only: the parent counts while the reader process reads.
+            from imports.pipeline.blocks import records_count_blocks
+
             with source.opener() as stream:
                 return records_count_blocks(
                     stream=getattr(stream, "file", stream), fmt=source.fmt, limit=settings.IMPORT_MAX_FIELD_CHARS
@@ -494,7 +527,7 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                         checkpoint = commit(batch)
         finally:
             _loader_close(loader)
-            if plan.columnar is not None:
+            if plan.columnar:
                 # The fast path's share, for the benchmark and for whoever wonders why a file
                 # imported slower than another of its size.
                 logger.info(

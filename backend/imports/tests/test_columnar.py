@@ -103,7 +103,7 @@ def plan(make_job, settings) -> JobPlan:
     job = make_job(books_csv(1))
     job = ImportJob.objects.get(pk=job.pk)
     found = JobPlan(job=job, headers=HEADER.split(","), fmt=final_format(","))
-    assert found.columnar is not None, "the books dataset takes the fast path"
+    assert found.columnar, "the books dataset takes the fast path"
     return found
 
 
