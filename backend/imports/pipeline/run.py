@@ -350,62 +350,54 @@ class _ColumnarBatch:
         else:
             distinct = len(set(zip(*(k.to_pylist() for k in keys), strict=True))) == len(row_numbers)
         rejected = self.rejected
-        slow = self.slow
-        if distinct:
-            prepared = plan.loader.prepare_columns(row_numbers=row_numbers, columns=columns)  # type: ignore[attr-defined]
-            hook_values = (
-                list(zip(*(columns[p].to_pylist() for p in validator.hook_positions), strict=True))
-                if plan.hook is not None
-                else []
-            )
-        else:
-            # A key repeats in the batch: the validator's path decides, in row order, which row
-            # is the first and what the others are.
-            values_of = list(zip(*(c.to_pylist() for c in columns), strict=True))
-            order = sorted(range(len(row_numbers)), key=lambda i: int(row_numbers[i]))
-            slow_by_row = {r: f for r, _, f in slow}
-            batch_of = _Batch(
-                rows=None,
-                valid_row_numbers=[],
-                valid_fields="",
-                width=validator.width,
-                result=result,
-                hook_values=[],
-                raw_records=raw_records,
-                dialect=plan.dialect,
-            )
-            key_of = validator.key_function()
+        if not distinct:
+            # A key repeats in the batch: in row order, the first row of a key stays, and the
+            # others are skipped (an identical repeat, where the dataset says so) or rejected,
+            # as ``JobPlan.batches`` decides them; values are read only for the repeats.
+            key_tuples = list(zip(*(k.to_pylist() for k in keys), strict=True))
+            firsts: dict[tuple[Any, ...], int] = {}
+            dropped = np.zeros(len(row_numbers), dtype=bool)
             key_label = "/".join(dataset.file_key_columns)
             key_column = dataset.file_key_columns[0]
-            firsts: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-            valid: list[ValidRow] = []
-            for i in order:
-                row_number, values = int(row_numbers[i]), values_of[i]
-                key = key_of(values)
-                first = firsts.get(key)
-                if first is None:
-                    firsts[key] = (row_number, values)
-                    valid.append((row_number, values))
-                elif dataset.skip_identical_rows and first[1] == values:
+            slow_fields = {r: f for r, _, f in self.slow}
+            batch_of = _Batch(
+                rows=None, valid_row_numbers=[], valid_fields="", width=validator.width, result=result,
+                hook_values=[], raw_records=raw_records, dialect=plan.dialect,
+            )  # fmt: skip
+            for i in np.argsort(row_numbers, kind="stable").tolist():
+                first = firsts.setdefault(key_tuples[i], i)
+                if first == i:
+                    continue
+                dropped[i] = True
+                row_number = int(row_numbers[i])
+                if dataset.skip_identical_rows and all(c[first].as_py() == c[i].as_py() for c in columns):
                     result.add(RowOutcome.SKIPPED)
-                else:
-                    fields = slow_by_row.get(row_number) or batch_of.fields_of(row_number)
-                    rejected.append(
-                        RejectedRow(
-                            row_number=row_number,
-                            raw_data=record_to_text(fields, plan.delimiter),
-                            errors={key_column: [f"duplicate {key_label} in this file (first at row {first[0]})"]},
-                        )
+                    continue
+                fields = slow_fields.get(row_number) or batch_of.fields_of(row_number)
+                rejected.append(
+                    RejectedRow(
+                        row_number=row_number,
+                        raw_data=record_to_text(fields, plan.delimiter),
+                        errors={
+                            key_column: [f"duplicate {key_label} in this file (first at row {int(row_numbers[first])})"]
+                        },
                     )
-            prepared = plan.loader.prepare(valid)
-            hook_of = validator.hook_function()
-            hook_values = [hook_of(values) for _, values in valid] if plan.hook is not None else []
+                )
+            kept = pa.array(~dropped)
+            row_numbers = row_numbers[~dropped]
+            columns = [c.filter(kept) for c in columns]
+        prepared = plan.loader.prepare_columns(row_numbers=row_numbers, columns=columns)  # type: ignore[attr-defined]
+        hook_values = (
+            list(zip(*(columns[p].to_pylist() for p in validator.hook_positions), strict=True))
+            if plan.hook is not None
+            else []
+        )
         for row in sorted(rejected, key=lambda r: r.row_number):
             result.reject(row)
         return _Batch(
             rows=prepared,
-            valid_row_numbers=[r for r, _, _ in slow],
-            valid_fields=_FIELD_SEPARATOR.join(f for _, _, fields in slow for f in fields),
+            valid_row_numbers=[r for r, _, _ in self.slow],
+            valid_fields=_FIELD_SEPARATOR.join(f for _, _, fields in self.slow for f in fields),
             width=validator.width,
             result=result,
             hook_values=hook_values,
