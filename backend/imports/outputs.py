@@ -45,7 +45,9 @@ def cleaned_csv_lines(*, dataset: Dataset, job: ImportJob) -> Iterator[str]:
     fields = [column.model_field for column in dataset.columns]
     meta = dataset.model._meta
     converted = [
-        i + 1 for i, name in enumerate(fields) if meta.get_field(name).get_internal_type() in _CONVERTED_FIELDS
+        i + 1
+        for i, name in enumerate(fields)
+        if meta.get_field(name).get_internal_type() in _CONVERTED_FIELDS  # type: ignore[union-attr]
     ]
 
     def text() -> str:
