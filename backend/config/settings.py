@@ -284,6 +284,10 @@ IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=131_072)
 IMPORT_RESUBMIT_MAX_ROWS = env.int("IMPORT_RESUBMIT_MAX_ROWS", default=10_000)
 # PostgreSQL: read and validate in a child process while the worker loads (see pipeline/reader_process.py).
 IMPORT_READER_PROCESS = env.bool("IMPORT_READER_PROCESS", default=True)
+# On PostgreSQL, pass 2 reads regular blocks of the file with pyarrow and accepts rows with
+# vectorized checks (imports/pipeline/columnar.py); off, every record goes through the csv module
+# and the row validator. Either way the rows, errors and counters are the same.
+IMPORT_FAST_PATH = env.bool("IMPORT_FAST_PATH", default=True)
 # POST /api/imports/inspect/ reads at most this much: a CSV file's first part, or a whole workbook.
 IMPORT_INSPECT_MAX_BYTES = env.int("IMPORT_INSPECT_MAX_BYTES", default=32 * 1024**2)
 # Files of finished jobs (upload, sanitized copy, cleaned output) and their row errors are

@@ -100,6 +100,8 @@ def integer(*, minimum: int | None = None, maximum: Callable[[], int] | int | No
                 raise CellError(f"must be between {minimum} and {upper}, got {number}")
             return number
 
+        # What the columnar fast path checks in bulk (imports/pipeline/columnar.py).
+        parse_bound.columnar = ("integer", minimum, upper)  # type: ignore[attr-defined]
         return parse_bound
 
     def parse(value: str) -> int:

@@ -27,6 +27,13 @@ def reader_mode(request, settings):
     return request.param
 
 
+@pytest.fixture(autouse=True, params=["fast path", "csv path"])
+def read_path(request, settings):
+    """... with the columnar fast path (the default on PostgreSQL) and with the csv path alone."""
+    settings.IMPORT_FAST_PATH = request.param == "fast path"
+    return request.param
+
+
 @pytest.fixture(autouse=True)
 def storage(any_storage):
     """... and with its files on the local filesystem and on the local S3 server."""
