@@ -16,7 +16,7 @@ from accounts.selectors import request_workspace
 from accounts.throttling import ReadThrottle, UploadThrottle
 from config.errors import ApplicationError
 from config.fields import TextField
-from config.pagination import paginate, paginated_serializer
+from config.pagination import PageNumberPagination, paginate, paginated_serializer
 from config.schema import ErrorSerializer
 from datasets.apis import DatasetOutputSerializer
 from datasets.registry import dataset_list
@@ -41,7 +41,10 @@ from imports.selectors import (
     import_job_files_check,
     import_job_get,
     import_job_list,
+    import_job_row_layout,
+    import_row_error_groups,
     import_row_error_list,
+    import_row_error_numbers,
     saved_mapping_as_headers,
     saved_mapping_for_headers,
     saved_mapping_get,
@@ -67,14 +70,31 @@ ERRORS_PREVIEW = 10
 
 
 class RowErrorOutputSerializer(serializers.ModelSerializer[ImportRowError]):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Dataset column (or __all__ for the whole row) -> its messages.",
+    )
+    values = serializers.SerializerMethodField(
+        help_text=(
+            "The row's text per dataset column read from the file (the columns of the errors summary), "
+            "as the file wrote it; what a correction sends back."
+        )
+    )
     resolved_at = serializers.DateTimeField(
         allow_null=True, help_text="When a corrected version of the row was loaded; null while it still fails."
     )
 
     class Meta:
         model = ImportRowError
-        fields = ["row_number", "raw_data", "errors", "resolved_at"]
+        fields = ["row_number", "raw_data", "values", "errors", "resolved_at"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_values(self, error: ImportRowError) -> dict[str, str]:
+        # One layout for all the rows of a response: the context is the root serializer's.
+        layout = self.context.get("row_layout")
+        if layout is None or layout.job_id != error.job_id:
+            layout = self.context["row_layout"] = import_job_row_layout(job=error.job)
+        return layout.values(error.raw_data)
 
 
 @extend_schema_serializer(component_name="StartedBy")
@@ -487,17 +507,40 @@ class ImportJobRevertApi(APIView):
         return Response(self.OutputSerializer(report).data)
 
 
+def _state_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=ROW_ERROR_STATES,
+        required=False,
+        default="open",
+        help_text="open (still failing, the default), resolved (loaded since), or all.",
+    )
+
+
 class ImportRowErrorListApi(APIView):
     class FilterSerializer(serializers.Serializer[Any]):
-        state = serializers.ChoiceField(
-            choices=ROW_ERROR_STATES,
+        state = _state_field()
+        column = serializers.CharField(
             required=False,
-            default="open",
-            help_text="open (still failing, the default), resolved (loaded since), or all.",
+            allow_blank=True,
+            help_text="Only rows with a message about this dataset column (__all__: about the whole row).",
         )
+        message = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text="With column: only rows refused with this kind of message (a group's message in the summary).",
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if attrs.get("message") and not attrs.get("column"):
+                raise serializers.ValidationError({"message": ["Give the column the message is about too."]})
+            return attrs
 
     @extend_schema(
         operation_id="imports_errors_list",
+        description=(
+            "The job's rejected rows, a page at a time by row number, each with its text per dataset column "
+            "and its messages per column. Filter by column, and by kind of message (see errors/summary/)."
+        ),
         parameters=[FilterSerializer],
         responses={200: paginated_serializer(RowErrorOutputSerializer)},
     )
@@ -505,12 +548,57 @@ class ImportRowErrorListApi(APIView):
         job = import_job_get(workspace=request_workspace(request), job_id=job_id)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return paginate(
-            queryset=import_row_error_list(job=job, **filters.validated_data),
-            serializer_class=RowErrorOutputSerializer,
-            request=request,
-            view=self,
+        state, column, message = (filters.validated_data.get(k) for k in ("state", "column", "message"))
+        errors = import_row_error_list(job=job, state=state, column=column or None)
+        if not message:
+            return paginate(queryset=errors, serializer_class=RowErrorOutputSerializer, request=request, view=self)
+        # The kind of a message is found in Python (see import_row_error_groups): page the matching
+        # row numbers, then read only that page's rows.
+        paginator = PageNumberPagination()
+        matching: Any = import_row_error_numbers(errors=errors, column=column, message=message)
+        numbers: list[int] | None = paginator.paginate_queryset(matching, request, view=self)
+        page = errors.filter(row_number__in=numbers or [])
+        return paginator.get_paginated_response(RowErrorOutputSerializer(page, many=True).data)
+
+
+@extend_schema_serializer(component_name="RowErrorGroup")
+class RowErrorGroupOutputSerializer(serializers.Serializer[Any]):
+    column = serializers.CharField(help_text="The dataset column, or __all__ for the whole row.")
+    message = serializers.CharField(help_text="The message without the value it quotes (…); a filter of errors/.")
+    count = serializers.IntegerField(help_text="Rows refused with it.")
+
+
+class ImportRowErrorSummaryApi(APIView):
+    class FilterSerializer(serializers.Serializer[Any]):
+        state = _state_field()
+
+    @extend_schema_serializer(component_name="RowErrorSummary")
+    class OutputSerializer(serializers.Serializer[Any]):
+        columns = serializers.ListField(
+            child=serializers.CharField(),
+            help_text="The dataset columns read from the file, in the dataset's order: the grid's columns.",
         )
+        open = serializers.IntegerField(help_text="Rows still refused.")
+        resolved = serializers.IntegerField(help_text="Rows loaded since by a correction.")
+        groups = RowErrorGroupOutputSerializer(many=True, help_text="By column and kind of message, most rows first.")
+
+    @extend_schema(
+        operation_id="imports_errors_summary",
+        description="The rejected rows' grid columns and their counts by column and kind of message.",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer},
+    )
+    def get(self, request: Request, job_id: str) -> Response:
+        job = import_job_get(workspace=request_workspace(request), job_id=job_id)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        summary = {
+            "columns": import_job_row_layout(job=job).columns,
+            "open": import_row_error_list(job=job, state="open").count(),
+            "resolved": import_row_error_list(job=job, state="resolved").count(),
+            "groups": import_row_error_groups(job=job, state=filters.validated_data["state"]),
+        }
+        return Response(self.OutputSerializer(summary).data)
 
 
 def _attachment_name(job: ImportJob, suffix: str) -> str:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
 import uuid
+from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from rest_framework import status
@@ -8,8 +11,10 @@ from rest_framework import status
 from accounts.models import Workspace
 from config.errors import ApplicationError
 from datasets.registry import Dataset, dataset_get, dataset_list
+from imports.errors_csv import raw_fields
 from imports.models import ImportJob, ImportRowError, SavedMapping
-from imports.pipeline.mapping import header_normalise, header_set_key
+from imports.pipeline.errors import InputRefused
+from imports.pipeline.mapping import columns_resolve, header_normalise, header_set_key
 
 
 def import_job_list(
@@ -38,14 +43,93 @@ def import_job_get(*, workspace: Workspace, job_id: str | uuid.UUID) -> ImportJo
 ROW_ERROR_STATES = ("open", "resolved", "all")
 
 
-def import_row_error_list(*, job: ImportJob, state: str = "open") -> QuerySet[ImportRowError]:
-    """The job's stored row errors: ``open`` (still failing), ``resolved`` (loaded since), or ``all``."""
+def import_row_error_list(
+    *, job: ImportJob, state: str = "open", column: str | None = None
+) -> QuerySet[ImportRowError]:
+    """The job's stored row errors: ``open`` (still failing), ``resolved`` (loaded since), or ``all``;
+    with ``column``, only those with a message about that column (``__all__``: the whole row)."""
     errors = ImportRowError.objects.filter(job=job).order_by("row_number")
     if state == "open":
         errors = errors.filter(resolved_at__isnull=True)
     elif state == "resolved":
         errors = errors.filter(resolved_at__isnull=False)
+    if column:
+        errors = errors.filter(errors__has_key=column)
     return errors
+
+
+# The value a message quotes: a Python repr of the cell ('x' or "it's"), or the number after "got".
+_QUOTED_VALUE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<=got )-?\d[\d.,]*""")
+VALUE_MARK = "…"
+
+
+def row_error_message_kind(message: str) -> str:
+    """A message without the value it quotes, so rows refused for the same reason group together:
+    "'978x' has a wrong ISBN-13 check digit" -> "… has a wrong ISBN-13 check digit"."""
+    return _QUOTED_VALUE.sub(VALUE_MARK, message)
+
+
+@dataclass(frozen=True)
+class RowErrorGroup:
+    column: str
+    message: str
+    count: int
+
+
+def import_row_error_groups(*, job: ImportJob, state: str = "open") -> list[RowErrorGroup]:
+    """How many rows each (column, kind of message) refused, most frequent first.
+
+    Counted here rather than in SQL: the kind is the message without its quoted value, which
+    the databases cannot strip alike; a job keeps at most IMPORT_MAX_STORED_ERRORS errors.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for errors in import_row_error_list(job=job, state=state).values_list("errors", flat=True).iterator(5000):
+        for column, messages in errors.items():
+            # A row counts once per kind, even if the column gave the same kind twice.
+            for kind in {row_error_message_kind(m) for m in messages}:
+                counts[(column, kind)] += 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [RowErrorGroup(column=column, message=kind, count=count) for (column, kind), count in ordered]
+
+
+def import_row_error_numbers(*, errors: QuerySet[ImportRowError], column: str, message: str) -> list[int]:
+    """The row numbers among ``errors`` refused with that kind of message about that column."""
+    return [
+        number
+        for number, found in errors.filter(errors__has_key=column).values_list("row_number", "errors").iterator(5000)
+        if any(row_error_message_kind(m) == message for m in found.get(column, []))
+    ]
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """Where each dataset column read from the file sits in a stored raw row."""
+
+    job_id: uuid.UUID
+    columns: list[str]
+    indexes: dict[str, int]
+    delimiter: str
+
+    def values(self, raw_data: str) -> dict[str, str]:
+        """The row's text per dataset column, as the file wrote it (a ragged row is cut or padded)."""
+        fields = raw_fields(raw_data, self.delimiter)
+        return {name: fields[self.indexes[name]] if self.indexes[name] < len(fields) else "" for name in self.columns}
+
+
+def import_job_row_layout(*, job: ImportJob) -> RowLayout:
+    """The dataset columns the job read, in the dataset's order, and where the raw rows hold them.
+
+    No column when the dataset is gone or no longer matches the job's mapping: the raw rows stay.
+    """
+    dataset = dataset_get(job.dataset)
+    indexes: dict[str, int] = {}
+    if dataset is not None:
+        try:
+            indexes = columns_resolve(dataset=dataset, headers=job.headers, column_mapping=job.column_mapping).indexes
+        except InputRefused:
+            indexes = {}
+    columns = [c.name for c in dataset.columns if c.name in indexes] if dataset is not None else []
+    return RowLayout(job_id=job.pk, columns=columns, indexes=indexes, delimiter=job.delimiter)
 
 
 def import_job_same_file(*, workspace: Workspace, dataset: str, sha256: str) -> ImportJob | None:

@@ -402,17 +402,13 @@ def _notify_started(job_id: uuid.UUID | str) -> None:
     job_progress_notify(job_id=job_id)
 
 
-def _notify_changed(job_id: uuid.UUID | str) -> None:
+def _notify_changed(job_id: uuid.UUID | str, event: str) -> None:
     # Open pages redraw a finished job whose counters moved (corrected rows) or that was
-    # reverted; after the commit, so they read the new state. Never raises.
-    from notifications.live import job_publish, job_read
+    # reverted, and webhooks that chose the event are queued; after the commit, so they read
+    # the new state. Never raises.
+    from notifications.services import job_changed_notify
 
-    try:
-        job = job_read(job_id)
-        if job is not None:
-            job_publish(job)
-    except Exception:
-        logger.exception("import job %s: its change was not pushed to open pages", job_id)
+    job_changed_notify(job_id=job_id, event=event)
 
 
 def _notify_finished(job_id: uuid.UUID | str) -> None:
@@ -936,7 +932,7 @@ def _resubmit(
         stored_errors=F("stored_errors") - len(resolved),
         updated_at=now,
     )
-    transaction.on_commit(functools.partial(_notify_changed, job.pk), robust=True)
+    transaction.on_commit(functools.partial(_notify_changed, job.pk, "import.resubmitted"), robust=True)
     job.refresh_from_db()
     logger.info("import job %s: %s rows given again, %s resolved", job.pk, len(records), len(resolved))
     return ResubmitReport(job=job, resolved=resolved, still_failing=still)
@@ -975,7 +971,7 @@ def import_job_revert(*, job: ImportJob) -> RevertReport:
             reverted_kept_rows=result.kept,
             updated_at=now,
         )
-        transaction.on_commit(functools.partial(_notify_changed, job.pk), robust=True)
+        transaction.on_commit(functools.partial(_notify_changed, job.pk, "import.reverted"), robust=True)
     job.refresh_from_db()
     logger.info(
         "import job %s reverted: %s deleted, %s restored, %s left alone",

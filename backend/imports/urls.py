@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<str:job_id>/revert/", apis.ImportJobRevertApi.as_view(), name="import-revert"),
     path("imports/<str:job_id>/start/", apis.ImportJobStartApi.as_view(), name="import-start"),
     path("imports/<str:job_id>/errors/", apis.ImportRowErrorListApi.as_view(), name="import-errors"),
+    path("imports/<str:job_id>/errors/summary/", apis.ImportRowErrorSummaryApi.as_view(), name="import-errors-summary"),
     path("imports/<str:job_id>/errors/resubmit/", apis.ImportRowErrorResubmitApi.as_view(), name="import-resubmit"),
     path("imports/<str:job_id>/errors.csv", apis.ImportRowErrorCsvApi.as_view(), name="import-errors-csv"),
     path("imports/<str:job_id>/cleaned.csv", apis.ImportCleanedCsvApi.as_view(), name="import-cleaned-csv"),

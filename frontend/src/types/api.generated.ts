@@ -360,6 +360,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The job's rejected rows, a page at a time by row number, each with its text per dataset column and its messages per column. Filter by column, and by kind of message (see errors/summary/). */
         get: operations["imports_errors_list"];
         put?: never;
         post?: never;
@@ -396,6 +397,23 @@ export interface paths {
         put?: never;
         /** @description Send rejected rows again, corrected: as JSON rows (row_number and the corrected values by dataset column) or as the corrected errors.csv. They go through the job's validation and conflict policy into the same job; at most IMPORT_RESUBMIT_MAX_ROWS (10000) at once. */
         post: operations["imports_errors_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{job_id}/errors/summary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The rejected rows' grid columns and their counts by column and kind of message. */
+        get: operations["imports_errors_summary"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1488,10 +1506,23 @@ export interface components {
                 [key: string]: string;
             };
         };
+        RowErrorGroup: {
+            /** @description The dataset column, or __all__ for the whole row. */
+            column: string;
+            /** @description The message without the value it quotes (…); a filter of errors/. */
+            message: string;
+            /** @description Rows refused with it. */
+            count: number;
+        };
         RowErrorOutput: {
             /** Format: int64 */
             row_number: number;
             raw_data: string;
+            /** @description The row's text per dataset column read from the file (the columns of the errors summary), as the file wrote it; what a correction sends back. */
+            readonly values: {
+                [key: string]: string;
+            };
+            /** @description Dataset column (or __all__ for the whole row) -> its messages. */
             errors: {
                 [key: string]: string[];
             };
@@ -1500,6 +1531,16 @@ export interface components {
              * @description When a corrected version of the row was loaded; null while it still fails.
              */
             resolved_at: string | null;
+        };
+        RowErrorSummary: {
+            /** @description The dataset columns read from the file, in the dataset's order: the grid's columns. */
+            columns: string[];
+            /** @description Rows still refused. */
+            open: number;
+            /** @description Rows loaded since by a correction. */
+            resolved: number;
+            /** @description By column and kind of message, most rows first. */
+            groups: components["schemas"]["RowErrorGroup"][];
         };
         SanitizeReportOutput: {
             /** @description The encoding the upload was decoded from (xlsx: a workbook). */
@@ -1693,9 +1734,11 @@ export interface components {
          *     * `import.failed` - An import failed
          *     * `import.cancelled` - An import was cancelled
          *     * `import.progress` - A running import moved on (at most every few seconds)
+         *     * `import.resubmitted` - Corrected rows of a finished import were sent again
+         *     * `import.reverted` - A finished import was reverted
          * @enum {string}
          */
-        WebhookEventEnum: "import.completed" | "import.failed" | "import.cancelled" | "import.progress";
+        WebhookEventEnum: "import.completed" | "import.failed" | "import.cancelled" | "import.progress" | "import.resubmitted" | "import.reverted";
         WorkspaceNotificationSettings: {
             email_addresses: string[];
         };
@@ -3175,6 +3218,10 @@ export interface operations {
     imports_errors_list: {
         parameters: {
             query?: {
+                /** @description Only rows with a message about this dataset column (__all__: about the whole row). */
+                column?: string;
+                /** @description With column: only rows refused with this kind of message (a group's message in the summary). */
+                message?: string;
                 /** @description Page number, from 1 (404 past the last page). */
                 page?: number;
                 /** @description Items per page, 1 to 500 (default 50). */
@@ -3369,6 +3416,81 @@ export interface operations {
             };
             /** @description Conflict with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on the server. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    imports_errors_summary: {
+        parameters: {
+            query?: {
+                /**
+                 * @description open (still failing, the default), resolved (loaded since), or all.
+                 *
+                 *     * `open` - open
+                 *     * `resolved` - resolved
+                 *     * `all` - all
+                 */
+                state?: "open" | "resolved" | "all";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowErrorSummary"];
+                };
+            };
+            /** @description The request was refused: the error names the fields at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated: a credential or token is missing, wrong or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait for the seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
