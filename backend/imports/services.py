@@ -402,10 +402,10 @@ def _notify_started(job_id: uuid.UUID | str) -> None:
     job_progress_notify(job_id=job_id)
 
 
-def _notify_changed(job_id: uuid.UUID | str, event: str) -> None:
-    # Open pages redraw a finished job whose counters moved (corrected rows) or that was
-    # reverted, and webhooks that chose the event are queued; after the commit, so they read
-    # the new state. Never raises.
+def _notify_changed(job_id: uuid.UUID | str, event: str | None = None) -> None:
+    # Open pages redraw a job that changed outside a batch (out of quarantine, corrected rows,
+    # reverted), and with an event, webhooks that chose it are queued; after the commit, so
+    # they read the new state. Never raises.
     from notifications.services import job_changed_notify
 
     job_changed_notify(job_id=job_id, event=event)

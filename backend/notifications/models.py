@@ -72,6 +72,8 @@ class WebhookEvent(models.TextChoices):
     FAILED = "import.failed", "An import failed"
     CANCELLED = "import.cancelled", "An import was cancelled"
     PROGRESS = "import.progress", "A running import moved on (at most every few seconds)"
+    RESUBMITTED = "import.resubmitted", "Corrected rows of a finished import were sent again"
+    REVERTED = "import.reverted", "A finished import was reverted"
 
 
 class WebhookEndpoint(models.Model):

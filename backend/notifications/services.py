@@ -140,6 +140,28 @@ def job_finished_notify(*, job_id: uuid.UUID | str) -> None:
         _safely(step, job)
 
 
+def job_changed_notify(*, job_id: uuid.UUID | str, event: str | None = None) -> None:
+    """A job changed outside a batch: open pages redraw it, and with an event (import.resubmitted,
+    import.reverted) the webhook endpoints that chose it hear about it. Never raises: the change
+    is committed."""
+    try:
+        if event is None:
+            # Only the page hears: the few columns it shows are enough.
+            live_job = job_read(job_id)
+            if live_job is not None:
+                job_publish(live_job)
+            return
+        job = ImportJob.objects.get(pk=job_id)
+    except Exception:
+        logger.exception("notifying job %s: cannot read it", job_id)
+        return
+    _safely(job_live_publish, job)
+    try:
+        webhook_deliveries_create(job=job, event=event)
+    except Exception:
+        logger.exception("notifying job %s: the %s webhooks were not queued", job.pk, event)
+
+
 def job_live_publish(*, job: ImportJob) -> None:
     job_publish(job)
 

@@ -25,7 +25,10 @@ from notifications.services import (
     workspace_notification_settings_update,
 )
 from notifications.tests.helpers import job_for, wait_for
-from tests.csv_files import books_csv
+from tests.csv_files import books_csv, isbn
+
+# Row 3 has no title: rejected, then corrected.
+BAD_TITLE = f"title,author,isbn,publication_year\nGood,Ann,{isbn(1)},1999\n,Bob,{isbn(2)},2000\n".encode()
 
 
 def reference_signature(secret: str, message_id: str, timestamp: str, body: bytes) -> str:
@@ -68,6 +71,55 @@ def test_a_completed_job_is_posted_signed_with_the_job_as_body(receiver, workspa
     assert body["data"]["created_rows"] == 3
     assert body["data"]["started_by"]["via"] == "command_line"
     assert attempt.latency_ms >= 0 and '"ok"' in attempt.response_excerpt
+
+
+@pytest.mark.django_db
+def test_corrected_rows_and_a_revert_are_posted_signed_as_their_own_events(
+    receiver, client, workspace, django_capture_on_commit_callbacks
+):
+    endpoint = webhook_endpoint_create(
+        workspace=workspace, url=receiver.url, events=["import.resubmitted", "import.reverted"]
+    )
+    job = import_job_process(job_id=job_for(workspace, BAD_TITLE, started_by=None).pk)
+    assert not WebhookDelivery.objects.exists(), "import.completed was not chosen"
+    with django_capture_on_commit_callbacks(execute=True):
+        fixed = client.post(
+            f"/api/imports/{job.pk}/errors/resubmit/",
+            {"rows": [{"row_number": 3, "values": {"title": "Fixed"}}]},
+            format="json",
+        )
+        assert fixed.status_code == 200, fixed.content
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/imports/{job.pk}/revert/").status_code == 200
+    deliveries = list(WebhookDelivery.objects.order_by("pk"))
+    assert [d.event for d in deliveries] == ["import.resubmitted", "import.reverted"]
+    for delivery in deliveries:
+        attempt = webhook_delivery_attempt(delivery_id=delivery.pk)
+        assert attempt is not None and attempt.succeeded
+    bodies = [Webhook(endpoint.secret).verify(r.body, r.headers) for r in receiver.requests]
+    assert [b["type"] for b in bodies] == ["import.resubmitted", "import.reverted"]
+    assert [(b["data"]["created_rows"], b["data"]["failed_rows"], b["data"]["outcome"]) for b in bodies] == [
+        (2, 0, "completed"),
+        (2, 0, "reverted"),
+    ]
+    assert bodies[1]["data"]["reverted_deleted_rows"] == 2
+
+
+@pytest.mark.django_db
+def test_an_endpoint_without_the_new_events_hears_nothing_of_corrections_or_reverts(
+    receiver, client, workspace, django_capture_on_commit_callbacks
+):
+    webhook_endpoint_create(workspace=workspace, url=receiver.url, events=["import.completed"])
+    job = import_job_process(job_id=job_for(workspace, BAD_TITLE, started_by=None).pk)
+    WebhookDelivery.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/api/imports/{job.pk}/errors/resubmit/",
+            {"rows": [{"row_number": 3, "values": {"title": "Fixed"}}]},
+            format="json",
+        )
+        client.post(f"/api/imports/{job.pk}/revert/")
+    assert not WebhookDelivery.objects.exists()
 
 
 @pytest.mark.django_db

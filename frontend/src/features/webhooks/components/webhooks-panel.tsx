@@ -21,6 +21,8 @@ export const EVENTS: { value: WebhookEvent; label: string }[] = [
   { value: 'import.failed', label: 'import.failed' },
   { value: 'import.cancelled', label: 'import.cancelled' },
   { value: 'import.progress', label: 'import.progress (every few seconds while running)' },
+  { value: 'import.resubmitted', label: 'import.resubmitted (corrected rows loaded into a finished import)' },
+  { value: 'import.reverted', label: 'import.reverted (a finished import undone)' },
 ];
 
 export function SecretBox({ endpoint, onDone }: { endpoint: WebhookEndpointWithSecret; onDone: () => void }) {
