@@ -64,4 +64,27 @@ describe('HistoryTable', () => {
     await user.click(screen.getByRole('button', { name: 'Delete the files of done.csv' }));
     expect(called).toBe(false);
   });
+  it('says how each import went: with errors in amber, all rows failed in red, reverted, never green when rows failed', async () => {
+    const id = (n: number) => `a000000${n}-0000-4000-8000-000000000000`;
+    serveHistory(() => [
+      jobFixture({ id: id(1), filename: 'clean.csv', status: 'completed', outcome: 'completed' }),
+      jobFixture({ id: id(2), filename: 'some.csv', status: 'completed', outcome: 'completed_with_errors', failed_rows: 3 }),
+      jobFixture({ id: id(3), filename: 'none.csv', status: 'completed', outcome: 'all_failed', failed_rows: 5 }),
+      jobFixture({ id: id(4), filename: 'undone.csv', status: 'completed', outcome: 'reverted' }),
+    ]);
+    sessionStore.set({ access: 'access-1', refresh: 'refresh-1' });
+    renderWithApp(<HistoryTable />);
+    const badgeOf = async (name: string) => {
+      const row = (await screen.findByRole('link', { name })).closest('tr') as HTMLElement;
+      return within(row).getByTestId('job-outcome');
+    };
+    expect(await badgeOf('clean.csv')).toHaveTextContent(/^completed$/);
+    expect(await badgeOf('clean.csv')).toHaveClass('badge-success');
+    expect(await badgeOf('some.csv')).toHaveTextContent(/^completed with errors$/);
+    expect(await badgeOf('some.csv')).toHaveClass('badge-warning');
+    expect(await badgeOf('none.csv')).toHaveTextContent('completed · all rows failed');
+    expect(await badgeOf('none.csv')).toHaveClass('badge-danger');
+    expect(await badgeOf('undone.csv')).toHaveTextContent('completed · reverted');
+    expect(await badgeOf('undone.csv')).not.toHaveClass('badge-success');
+  });
 });

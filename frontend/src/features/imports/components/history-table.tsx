@@ -4,7 +4,6 @@ import { Link } from 'react-router';
 import { ErrorState, describeError } from '@/components/errors/error-state';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { StatusBadge } from '@/components/ui/badge';
 import { Pagination } from '@/components/ui/pagination';
 import { Loading } from '@/components/ui/spinner';
 import { EmptyRow, Num, Table } from '@/components/ui/table';
@@ -15,6 +14,7 @@ import { ALL_STATUSES, type ImportJob, type ImportStatus, isFinalStatus } from '
 
 import { deleteImportFiles } from '../api/delete-import-files';
 import { useImports } from '../api/list-imports';
+import { OutcomeBadge } from './outcome-badge';
 
 const PAGE_SIZE = 50;
 
@@ -111,7 +111,7 @@ export function HistoryTable() {
                 data.results.map((job) => (
                   <tr key={job.id}>
                     <td>
-                      <StatusBadge status={job.status} />
+                      <OutcomeBadge job={job} />
                     </td>
                     <td className="cell-file">
                       <Link to={jobPath(job.id)}>{job.filename}</Link>

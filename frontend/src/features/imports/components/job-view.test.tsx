@@ -7,7 +7,7 @@ import { sessionStore } from '@/lib/session-store';
 import { JOB_ID, jobFixture } from '@/testing/fixtures';
 import { renderWithApp } from '@/testing/render';
 import { server } from '@/testing/server';
-import type { ImportJobDetail, RowError } from '@/types/api';
+import type { ImportJobDetail, RowError, RowErrorSummary } from '@/types/api';
 
 import { JobView } from './job-view';
 
@@ -33,15 +33,47 @@ function serveJob(job: ImportJobDetail) {
 const counter = (name: string) => screen.getByTestId(`count-${name}`).textContent;
 
 const rowErrors: RowError[] = [
-  { row_number: 4, raw_data: 'Lost,,9780306406157', errors: { author: ['This field is required.'] }, resolved_at: null },
+  {
+    row_number: 4,
+    raw_data: 'Lost,,9780306406157,1999',
+    values: { title: 'Lost', author: '', isbn: '9780306406157', publication_year: '1999' },
+    errors: { author: ['is required'] },
+    resolved_at: null,
+  },
   {
     row_number: 7,
     raw_data: 'X,Y,123,3000',
-    errors: { isbn: ['Not a valid ISBN.'], publication_year: ['Must be at most 2027.'] },
+    values: { title: 'X', author: 'Y', isbn: '123', publication_year: '3000' },
+    errors: { isbn: ["'123' is not an ISBN: it has 3 digits, not 10 or 13"], publication_year: ['must be between 1 and 2027, got 3000'] },
     resolved_at: null,
   },
-  { row_number: 9, raw_data: 'a,b,c,d,extra', errors: { __all__: ['expected 4 fields, got 5'] }, resolved_at: null },
+  {
+    row_number: 9,
+    raw_data: 'a,b,c,d,extra',
+    values: { title: 'a', author: 'b', isbn: 'c', publication_year: 'd' },
+    errors: { __all__: ['expected 4 fields, got 5'] },
+    resolved_at: null,
+  },
 ];
+
+const SUMMARY_URL = `/api/imports/${JOB_ID}/errors/summary/`;
+const summaryBody: RowErrorSummary = {
+  columns: ['title', 'author', 'isbn', 'publication_year'],
+  open: 3,
+  resolved: 0,
+  groups: [
+    { column: 'author', message: 'is required', count: 1 },
+    { column: 'isbn', message: '… is not an ISBN: it has 3 digits, not 10 or 13', count: 1 },
+    { column: 'publication_year', message: 'must be between 1 and 2027, got …', count: 1 },
+    { column: '__all__', message: 'expected 4 fields, got …', count: 1 },
+  ],
+};
+
+function serveSummary(body: RowErrorSummary = summaryBody) {
+  server.use(http.get(SUMMARY_URL, () => HttpResponse.json(body)));
+}
+
+const page = (results: RowError[], count = results.length) => ({ count, next: null, previous: null, results });
 
 describe('JobView', () => {
   it('pending: the status, an empty bar, no total yet, zero counters and a cancel button', async () => {
@@ -56,7 +88,7 @@ describe('JobView', () => {
     expect(screen.queryByRole('button', { name: 'Download errors.csv' })).toBeNull();
   });
 
-  it('processing: progress, speed, time left and plain integer counters', async () => {
+  it('processing: progress, speed, time left and counters with thousands separators', async () => {
     serveJob(
       jobFixture({
         status: 'processing',
@@ -75,12 +107,13 @@ describe('JobView', () => {
       }),
     );
     server.use(http.get(ERRORS_URL, () => HttpResponse.json({ count: 0, next: null, previous: null, results: [] })));
+    serveSummary({ ...summaryBody, open: 0, groups: [] });
     renderJob();
     await waitFor(() => expect(screen.getByTestId('job-status')).toHaveTextContent(/^processing$/));
     expect(screen.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '40');
-    expect(counter('total')).toBe('25000');
-    expect(counter('processed')).toBe('10000');
-    expect(counter('created')).toBe('9000');
+    expect(counter('total')).toBe('25,000');
+    expect(counter('processed')).toBe('10,000');
+    expect(counter('created')).toBe('9,000');
     expect(counter('updated')).toBe('400');
     expect(counter('unchanged')).toBe('100');
     expect(counter('skipped')).toBe('250');
@@ -91,10 +124,11 @@ describe('JobView', () => {
     expect(screen.getByRole('button', { name: 'Cancel import' })).toBeInTheDocument();
   });
 
-  it('completed with errors: summary, duration, the rejected rows and errors.csv', async () => {
+  it('completed with errors: an amber outcome, the summary, the rejected rows as a grid and errors.csv', async () => {
     serveJob(
       jobFixture({
         status: 'completed',
+        outcome: 'completed_with_errors',
         total_rows: 10,
         processed_rows: 10,
         created_rows: 7,
@@ -106,10 +140,15 @@ describe('JobView', () => {
         finished_at: '2026-11-24T08:01:16Z',
       }),
     );
-    server.use(http.get(ERRORS_URL, () => HttpResponse.json({ count: 3, next: null, previous: null, results: rowErrors })));
+    serveSummary();
+    server.use(http.get(ERRORS_URL, () => HttpResponse.json(page(rowErrors))));
     renderJob();
     const table = await screen.findByRole('table', { name: 'Rejected rows' });
     expect(screen.getByTestId('job-status')).toHaveTextContent(/^completed$/);
+    const outcome = screen.getByTestId('job-outcome');
+    expect(outcome).toHaveTextContent(/^completed with errors$/);
+    expect(outcome).toHaveClass('badge-warning');
+    expect(outcome).not.toHaveClass('badge-success');
     expect(screen.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '100');
     expect(counter('created')).toBe('7');
     expect(counter('failed')).toBe('3');
@@ -119,22 +158,186 @@ describe('JobView', () => {
     expect(screen.queryByText('Time left')).toBeNull();
 
     const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers).toEqual(['Row', 'Column', 'Message', 'Raw row']);
-    const rows = within(table)
-      .getAllByRole('row')
-      .slice(1)
-      .map((row) => within(row).getAllByRole('cell').map((c) => c.textContent));
-    expect(rows).toEqual([
-      ['4', 'author', 'This field is required.', 'Lost,,9780306406157'],
-      ['7', 'isbn', 'Not a valid ISBN.', 'X,Y,123,3000'],
-      ['7', 'publication_year', 'Must be at most 2027.', 'X,Y,123,3000'],
-      ['9', '(whole row)', 'expected 4 fields, got 5', 'a,b,c,d,extra'],
-    ]);
+    expect(headers).toEqual(['Row', 'title', 'author', 'isbn', 'publication_year']);
+    const isbnCell = screen.getByRole('textbox', { name: 'Row 7, isbn' });
+    expect(isbnCell).toHaveValue('123');
+    expect(isbnCell).toHaveAttribute('aria-invalid', 'true');
+    expect(isbnCell).toHaveAccessibleDescription("'123' is not an ISBN: it has 3 digits, not 10 or 13");
+    expect(isbnCell.closest('td')).toHaveClass('cell-invalid');
+    const title = screen.getByRole('textbox', { name: 'Row 7, title' });
+    expect(title).not.toHaveAttribute('aria-invalid');
+    expect(title.closest('td')).not.toHaveClass('cell-invalid');
+    // A message about the whole row sits under its number and describes each of its cells.
+    expect(screen.getByRole('textbox', { name: 'Row 9, isbn' })).toHaveAccessibleDescription('whole row: expected 4 fields, got 5');
     expect(screen.getByRole('button', { name: 'Download errors.csv' })).toBeEnabled();
+    const groups = screen.getByRole('list', { name: 'Rejected rows by error' });
+    expect(within(groups).getAllByRole('button').map((b) => b.textContent)).toEqual([
+      '1 × author: is required',
+      '1 × isbn: … is not an ISBN: it has 3 digits, not 10 or 13',
+      '1 × publication_year: must be between 1 and 2027, got …',
+      '1 × whole row: expected 4 fields, got …',
+    ]);
   });
 
-  it('pages through the rejected rows', async () => {
-    serveJob(jobFixture({ status: 'completed', failed_rows: 120, stored_errors: 120, progress_percent: 100 }));
+  it('all rows failed: red, never green, and said in words', async () => {
+    serveJob(
+      jobFixture({ status: 'completed', outcome: 'all_failed', total_rows: 3, processed_rows: 3, failed_rows: 3, stored_errors: 3, progress_percent: 100 }),
+    );
+    serveSummary();
+    server.use(http.get(ERRORS_URL, () => HttpResponse.json(page(rowErrors))));
+    renderJob();
+    await screen.findByRole('table', { name: 'Rejected rows' });
+    expect(screen.getByTestId('job-status')).toHaveTextContent(/^completed$/);
+    expect(screen.getByTestId('job-outcome')).toHaveTextContent('completed · all rows failed');
+    expect(screen.getByTestId('job-outcome')).toHaveClass('badge-danger');
+    expect(screen.getByText('Every row was rejected')).toBeInTheDocument();
+  });
+
+  it('filters the grid by a group, by the column and message selects, and clears the filters', async () => {
+    serveJob(jobFixture({ status: 'completed', outcome: 'completed_with_errors', failed_rows: 3, stored_errors: 3, progress_percent: 100 }));
+    serveSummary();
+    const asked: string[] = [];
+    server.use(
+      http.get(ERRORS_URL, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        asked.push(`${params.get('column') ?? ''}|${params.get('message') ?? ''}`);
+        const column = params.get('column');
+        return HttpResponse.json(page(column ? rowErrors.filter((row) => column in row.errors) : rowErrors));
+      }),
+    );
+    const user = userEvent.setup();
+    renderJob();
+    await screen.findByRole('textbox', { name: 'Row 4, author' });
+    await user.click(screen.getByRole('button', { name: '1 × isbn: … is not an ISBN: it has 3 digits, not 10 or 13' }));
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Row 4, author' })).toBeNull());
+    expect(screen.getByRole('textbox', { name: 'Row 7, isbn' })).toBeInTheDocument();
+    expect(asked).toContain('isbn|… is not an ISBN: it has 3 digits, not 10 or 13');
+    expect(screen.getByRole('combobox', { name: 'Column' })).toHaveValue('isbn');
+    expect(screen.getByRole('combobox', { name: 'Message' })).toHaveValue('… is not an ISBN: it has 3 digits, not 10 or 13');
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Column' }), 'author');
+    await screen.findByRole('textbox', { name: 'Row 4, author' });
+    expect(asked.at(-1)).toBe('author|');
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await screen.findByRole('textbox', { name: 'Row 9, title' });
+    expect(asked.at(-1)).toBe('|');
+  });
+
+  it('edits a bad cell, resubmits only the changed cells, and shows the new counters and the rows still failing', async () => {
+    let job = jobFixture({
+      status: 'completed',
+      outcome: 'completed_with_errors',
+      processed_rows: 10,
+      created_rows: 7,
+      failed_rows: 3,
+      stored_errors: 3,
+      progress_percent: 100,
+    });
+    let open = rowErrors;
+    let summary = summaryBody;
+    let sent: unknown = null;
+    server.use(
+      http.get(JOB_URL, () => HttpResponse.json(job)),
+      http.get(SUMMARY_URL, () => HttpResponse.json(summary)),
+      http.get(ERRORS_URL, () => HttpResponse.json(page(open))),
+      http.post(`${ERRORS_URL}resubmit/`, async ({ request }) => {
+        sent = await request.json();
+        job = { ...job, created_rows: 8, failed_rows: 2, stored_errors: 2 };
+        const still: RowError = { ...rowErrors[1]!, values: { ...rowErrors[1]!.values, isbn: '1234' }, errors: { isbn: ["'1234' is not an ISBN"] } };
+        open = [still, rowErrors[2]!];
+        summary = { ...summaryBody, open: 2, resolved: 1 };
+        return HttpResponse.json({ job, resolved: [4], still_failing: [still] });
+      }),
+    );
+    const user = userEvent.setup();
+    renderJob(1000);
+    const author = await screen.findByRole('textbox', { name: 'Row 4, author' });
+    const resubmit = screen.getByRole('button', { name: 'Resubmit fixed rows' });
+    expect(resubmit).toBeDisabled();
+    await user.type(author, 'Ann');
+    expect(author.closest('td')).toHaveClass('cell-edited');
+    const isbn = screen.getByRole('textbox', { name: 'Row 7, isbn' });
+    await user.clear(isbn);
+    await user.type(isbn, '1234');
+    await user.click(screen.getByRole('button', { name: 'Resubmit fixed rows (2)' }));
+
+    expect(await screen.findByText('1 row loaded; 1 still rejected, with new messages.')).toBeInTheDocument();
+    expect(sent).toEqual({
+      rows: [
+        { row_number: 4, values: { author: 'Ann' } },
+        { row_number: 7, values: { isbn: '1234' } },
+      ],
+    });
+    await waitFor(() => expect(counter('created')).toBe('8'));
+    expect(counter('failed')).toBe('2');
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Row 4, author' })).toBeNull());
+    expect(screen.getByRole('textbox', { name: 'Row 7, isbn' })).toHaveAccessibleDescription("'1234' is not an ISBN");
+    expect(screen.getByRole('textbox', { name: 'Row 7, isbn' })).toHaveValue('1234');
+    expect(screen.getByTestId('resolved-rows')).toHaveTextContent('1 row was fixed and loaded since');
+    expect(screen.getByRole('button', { name: 'Resubmit fixed rows' })).toBeDisabled();
+  }, 15_000);
+
+  it('uploads a corrected errors file to the same endpoint', async () => {
+    const job = jobFixture({ status: 'completed', outcome: 'completed_with_errors', failed_rows: 1, stored_errors: 1, progress_percent: 100 });
+    serveJob(job);
+    serveSummary();
+    let uploaded: string | null = null;
+    server.use(
+      http.get(ERRORS_URL, () => HttpResponse.json(page(rowErrors.slice(0, 1)))),
+      http.post(`${ERRORS_URL}resubmit/`, async ({ request }) => {
+        // jsdom's FormData does not carry the file's bytes to MSW: the field and the encoding are checked.
+        const type = request.headers.get('Content-Type') ?? '';
+        uploaded = `${type.split(';')[0]} ${(await request.formData()).has('file')}`;
+        return HttpResponse.json({ job: { ...job, failed_rows: 0, created_rows: 1, outcome: 'completed' }, resolved: [4], still_failing: [] });
+      }),
+    );
+    const user = userEvent.setup();
+    renderJob(1000);
+    await screen.findByRole('textbox', { name: 'Row 4, author' });
+    const file = new File(['title,author,isbn,publication_year,row_number,errors\r\n'], 'errors.csv', { type: 'text/csv' });
+    await user.upload(screen.getByLabelText('Upload a corrected errors file'), file);
+    expect(await screen.findByText('1 row loaded.')).toBeInTheDocument();
+    expect(uploaded).toBe('multipart/form-data true');
+    await waitFor(() => expect(screen.getByTestId('job-outcome')).toHaveTextContent(/^completed$/));
+  });
+
+  it('a refused resubmission says why and keeps the edits', async () => {
+    serveJob(jobFixture({ status: 'completed', outcome: 'completed_with_errors', failed_rows: 1, stored_errors: 1, progress_percent: 100 }));
+    serveSummary();
+    server.use(
+      http.get(ERRORS_URL, () => HttpResponse.json(page(rowErrors.slice(0, 1)))),
+      http.post(`${ERRORS_URL}resubmit/`, () =>
+        HttpResponse.json(
+          { error: { code: 'job_reverted', message: 'The job was reverted; import the file again instead.', fields: {} } },
+          { status: 409 },
+        ),
+      ),
+    );
+    const user = userEvent.setup();
+    renderJob(1000);
+    await user.type(await screen.findByRole('textbox', { name: 'Row 4, author' }), 'Ann');
+    await user.click(screen.getByRole('button', { name: 'Resubmit fixed rows (1)' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The job was reverted');
+    expect(screen.getByRole('textbox', { name: 'Row 4, author' })).toHaveValue('Ann');
+  });
+
+  it('a dry run or a reverted import shows the rejected rows read-only', async () => {
+    serveJob(jobFixture({ status: 'completed', dry_run: true, outcome: 'completed_with_errors', failed_rows: 1, stored_errors: 1, progress_percent: 100 }));
+    serveSummary();
+    server.use(http.get(ERRORS_URL, () => HttpResponse.json(page(rowErrors.slice(0, 1)))));
+    renderJob(1000);
+    const table = await screen.findByRole('table', { name: 'Rejected rows' });
+    expect(within(table).queryByRole('textbox')).toBeNull();
+    expect(within(table).getByText('Lost')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Resubmit fixed rows/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Revert import' })).toBeNull();
+    // A dry run loaded nothing, so it does not say "the others were loaded".
+    expect(screen.queryByText('Completed with errors')).toBeNull();
+  });
+
+  it('pages through the rejected rows, and jumps to a page', async () => {
+    serveJob(jobFixture({ status: 'completed', outcome: 'completed_with_errors', failed_rows: 120, stored_errors: 120, progress_percent: 100 }));
+    serveSummary({ ...summaryBody, open: 120 });
     const pages: (string | null)[] = [];
     server.use(
       http.get(ERRORS_URL, ({ request }) => {
@@ -145,20 +348,121 @@ describe('JobView', () => {
           count: 120,
           next: n < 3 ? `http://testserver${ERRORS_URL}?page=${n + 1}` : null,
           previous: n > 1 ? `http://testserver${ERRORS_URL}?page=${n - 1}` : null,
-          results: [{ row_number: 1000 + n, raw_data: `row of page ${n}`, errors: { isbn: ['bad'] } }],
+          results: [
+            {
+              row_number: 1000 + n,
+              raw_data: `row of page ${n}`,
+              values: { title: `page ${n}`, author: '', isbn: '', publication_year: '' },
+              errors: { isbn: ['bad'] },
+              resolved_at: null,
+            },
+          ],
         });
       }),
     );
+    const scrolled: unknown[] = [];
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = vi.fn(function (this: Element, options?: unknown) {
+      scrolled.push([this.className, options]);
+    });
     const user = userEvent.setup();
     renderJob();
     await screen.findByText('1001');
     expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+    expect(scrolled).toEqual([]);
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     await screen.findByText('1002');
+    // A new page starts at the top of the rejected rows, not where the last one was left.
+    expect(scrolled).toEqual([['stack-sm', { block: 'start' }]]);
     expect(screen.queryByText('1001')).toBeNull();
     expect(pages).toContain('2');
     await user.click(screen.getByRole('button', { name: 'Previous page' }));
     await screen.findByText('1001');
+
+    const jump = screen.getByRole('spinbutton', { name: 'Go to page' });
+    await user.type(jump, '9');
+    await user.click(screen.getByRole('button', { name: 'Go' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('A page from 1 to 3.');
+    await user.clear(jump);
+    await user.type(jump, '3');
+    await user.click(screen.getByRole('button', { name: 'Go' }));
+    await screen.findByText('1003');
+    expect(pages).toContain('3');
+    Element.prototype.scrollIntoView = original;
+  }, 15_000);
+
+  it('reverts a finished import after a confirmation that says what will happen, then shows the rows kept', async () => {
+    let job = jobFixture({
+      status: 'completed',
+      outcome: 'completed',
+      processed_rows: 1500,
+      created_rows: 1200,
+      updated_rows: 300,
+      progress_percent: 100,
+    });
+    let reverts = 0;
+    server.use(
+      http.get(JOB_URL, () => HttpResponse.json(job)),
+      http.post(`${JOB_URL}revert/`, () => {
+        reverts += 1;
+        job = {
+          ...job,
+          outcome: 'reverted',
+          reverted_at: '2026-11-27T12:00:00Z',
+          reverted_deleted_rows: 1199,
+          reverted_restored_rows: 299,
+          reverted_kept_rows: 2,
+        };
+        return HttpResponse.json({
+          job,
+          changed_since: 2,
+          changed: [
+            { key: { isbn: '9780306406157' }, changed_by: 'b0000000-0000-4000-8000-000000000000' },
+            { key: { isbn: '9780306406164' }, changed_by: null },
+          ],
+        });
+      }),
+    );
+    const user = userEvent.setup();
+    renderJob(1000);
+    await user.click(await screen.findByRole('button', { name: 'Revert import' }));
+    const dialog = screen.getByRole('dialog', { name: 'Revert this import?' });
+    expect(within(dialog).getByTestId('revert-plan')).toHaveTextContent(
+      '1,200 created rows will be deleted, 300 updated rows get their previous values back; rows changed since by another import are kept and listed.',
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Keep the import' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(reverts).toBe(0);
+
+    await user.click(screen.getByRole('button', { name: 'Revert import' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revert' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(reverts).toBe(1);
+    expect(screen.getByTestId('job-outcome')).toHaveTextContent('completed · reverted');
+    expect(screen.getByTestId('reverted-deleted')).toHaveTextContent('1,199');
+    expect(screen.getByTestId('reverted-restored')).toHaveTextContent('299');
+    expect(screen.getByTestId('reverted-kept')).toHaveTextContent('2');
+    const kept = screen.getByRole('list', { name: 'Rows kept' });
+    expect(within(kept).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'isbn 9780306406157 · changed by that import',
+      'isbn 9780306406164',
+    ]);
+    expect(within(kept).getByRole('link', { name: 'that import' })).toHaveAttribute('href', '/imports/b0000000-0000-4000-8000-000000000000');
+    expect(screen.queryByRole('button', { name: 'Revert import' })).toBeNull();
+  });
+
+  it('a refused revert is said in the dialog', async () => {
+    serveJob(jobFixture({ status: 'completed', outcome: 'completed', created_rows: 2, progress_percent: 100 }));
+    server.use(
+      http.post(`${JOB_URL}revert/`, () =>
+        HttpResponse.json({ error: { code: 'already_reverted', message: 'The job was reverted already.', fields: {} } }, { status: 409 }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderJob(1000);
+    await user.click(await screen.findByRole('button', { name: 'Revert import' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revert' }));
+    expect(await within(screen.getByRole('dialog')).findByRole('alert')).toHaveTextContent('The job was reverted already.');
   });
 
   it('failed: the error message in an alert', async () => {
@@ -245,7 +549,8 @@ describe('JobView', () => {
     serveJob(jobFixture({ status: 'completed', failed_rows: 1, stored_errors: 1, progress_percent: 100 }));
     let auth: string | null = null;
     server.use(
-      http.get(ERRORS_URL, () => HttpResponse.json({ count: 1, next: null, previous: null, results: rowErrors.slice(0, 1) })),
+      http.get(ERRORS_URL, () => HttpResponse.json(page(rowErrors.slice(0, 1)))),
+      http.get(SUMMARY_URL, () => HttpResponse.json(summaryBody)),
       http.get(`/api/imports/${JOB_ID}/errors.csv`, ({ request }) => {
         auth = request.headers.get('Authorization');
         return new HttpResponse('title,author,isbn,row_number,errors\n', { headers: { 'Content-Type': 'text/csv' } });
