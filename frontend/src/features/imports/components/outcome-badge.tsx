@@ -41,8 +41,11 @@ export function OutcomeBadge({
   const suffix = job.outcome ? OUTCOME_SUFFIX[job.outcome] : '';
   return (
     <Badge tone={outcomeTone(job)} className={className} data-testid="job-outcome" data-outcome={job.outcome ?? undefined}>
-      <span data-testid={statusTestId}>{job.status}</span>
-      {suffix}
+      {/* One flex item, so the words read as one line of text. */}
+      <span>
+        <span data-testid={statusTestId}>{job.status}</span>
+        {suffix}
+      </span>
     </Badge>
   );
 }

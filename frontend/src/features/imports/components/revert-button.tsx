@@ -67,8 +67,8 @@ export function RevertButton({ job, onReverted }: { job: ImportJobDetail; onReve
           }
         >
           <p data-testid="revert-plan">
-            {rows(created, 'created')} will be deleted, {rows(updated, 'updated')} get their previous values back; rows changed
-            since by another import are kept and listed.
+            {rows(created, 'created')} will be deleted, {rows(updated, 'updated')} {updated === 1 ? 'gets its' : 'get their'} previous
+            values back; rows changed since by another import are kept and listed.
           </p>
           <p className="muted small">
             A revert cannot be undone, and a reverted import takes no corrected rows. The import stays in History, marked

@@ -4,6 +4,10 @@ import { jobPath } from '@/config/paths';
 import { formatCount, formatDateTime } from '@/lib/format';
 import type { ImportJobDetail, ImportReverted } from '@/types/api';
 
+function plural(n: number): string {
+  return n === 1 ? 'row' : 'rows';
+}
+
 function keyText(key: Record<string, unknown>): string {
   return Object.entries(key)
     .map(([column, value]) => `${column} ${String(value)}`)
@@ -23,13 +27,16 @@ export function RevertResult({ job, answer }: { job: ImportJobDetail; answer: Im
       </h2>
       <ul className="revert-counts">
         <li>
-          <strong data-testid="reverted-deleted">{formatCount(job.reverted_deleted_rows ?? 0)}</strong> created rows deleted
+          <strong data-testid="reverted-deleted">{formatCount(job.reverted_deleted_rows ?? 0)}</strong> created{' '}
+          {plural(job.reverted_deleted_rows ?? 0)} deleted
         </li>
         <li>
-          <strong data-testid="reverted-restored">{formatCount(job.reverted_restored_rows ?? 0)}</strong> updated rows restored
+          <strong data-testid="reverted-restored">{formatCount(job.reverted_restored_rows ?? 0)}</strong> updated{' '}
+          {plural(job.reverted_restored_rows ?? 0)} restored
         </li>
         <li>
-          <strong data-testid="reverted-kept">{formatCount(kept)}</strong> rows kept: changed since by another import, or gone
+          <strong data-testid="reverted-kept">{formatCount(kept)}</strong> {plural(kept)} kept: changed since by another import, or
+          gone
         </li>
       </ul>
       {answer && answer.changed.length ? (
