@@ -141,6 +141,35 @@ export async function tableRows(table) {
 }
 
 /**
+ * The rejected-rows grid of the job page, row by row: its number, its cells' text by dataset
+ * column, the messages under the bad cells by column, and a message about the whole row.
+ */
+export async function rejectedRows(page) {
+  const table = page.getByRole('table', { name: 'Rejected rows', exact: true });
+  await table.waitFor();
+  return table.evaluate((t) => {
+    const columns = [...t.querySelectorAll('thead th')].slice(1).map((th) => th.textContent.trim());
+    return [...t.querySelectorAll('tbody tr')].map((tr) => {
+      const head = tr.querySelector('th');
+      const values = {};
+      const messages = {};
+      [...tr.querySelectorAll('td')].forEach((td, i) => {
+        const input = td.querySelector('input');
+        values[columns[i]] = input ? input.value : (td.querySelector('.grid-text')?.textContent ?? '');
+        const message = td.querySelector('.cell-message');
+        if (message) messages[columns[i]] = message.textContent.trim();
+      });
+      return {
+        row: Number(head.firstChild.textContent.trim()),
+        values,
+        messages,
+        rowMessage: head.querySelector('.cell-message')?.textContent.trim() ?? '',
+      };
+    });
+  });
+}
+
+/**
  * The integer a counter shows (data-testid="count-..."), with or without thousands separators
  * ("1,234" and "1234" read as 1234); NaN if it is not an integer written either way.
  */

@@ -14,7 +14,7 @@ import {
   newCredentials,
   openSession,
   signUpInPage,
-  tableRows,
+  rejectedRows,
   waitForFinalStatus,
   waitForPath,
   waitUntil,
@@ -80,16 +80,16 @@ describe('a large file', () => {
     // The counters can come with the live update before the rejected rows' own request answers.
     const rejected = await waitUntil(
       async () => {
-        const rows = await tableRows(page.getByRole('table', { name: 'Rejected rows', exact: true }));
+        const rows = await rejectedRows(page);
         return rows.length === badRows.length ? rows : false;
       },
       { what: 'the rejected rows' },
     );
     assert.deepEqual(
-      rejected.map((r) => Number(r.Row)),
+      rejected.map((r) => r.row),
       badRows,
     );
-    for (const r of rejected) assert.equal(r.Column, 'publication_year');
+    for (const r of rejected) assert.deepEqual(Object.keys(r.messages), ['publication_year']);
 
     const { body: login } = await api('/api/auth/login/', {
       method: 'POST',

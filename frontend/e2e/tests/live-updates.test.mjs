@@ -99,7 +99,7 @@ describe('live updates of a running import', () => {
     assert.equal(status, 'completed');
     await session.shot('completed-from-the-stream');
     const seen = await page.evaluate(() => window.__seen);
-    const shown = new Set(seen.processed.map(Number));
+    const shown = new Set(seen.processed.map((text) => Number(text.replaceAll(',', ''))));
     const missing = [];
     for (let rows = BATCH; rows <= WATCHED_ROWS; rows += BATCH) if (!shown.has(rows)) missing.push(rows);
     console.log(`values shown: ${seen.processed.length}; statuses: ${seen.status.join(' → ')}; blocked polls: ${blocked}`);
