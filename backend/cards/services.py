@@ -18,6 +18,8 @@ batch's transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -34,37 +36,33 @@ def _refresh_sql(card_count: int) -> str:
     events, statuses = qn(CardEvent._meta.db_table), qn(CardStatus._meta.db_table)
     precedence = " ".join(f"WHEN '{kind.value}' THEN {rank}" for kind, rank in EVENT_PRECEDENCE.items())
     finals = ", ".join(f"'{kind.value}'" for kind in FINAL_EVENT_TYPES)
-    cards = ", ".join(["(%s)"] * card_count)
     # A status that did not change is not written again: re-importing a file changes nothing.
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     changed = " OR ".join(
         f"{statuses}.{c} {distinct} excluded.{c}"
         for c in ("status", "status_at", "mobile", "anomaly", "anomaly_reason", "events_count")
     )
+    columns = "(workspace_id, card_id, status, status_at, mobile, anomaly, anomaly_reason, events_count, updated_at)"
+    upsert = f"""
+        ON CONFLICT (workspace_id, card_id) DO UPDATE SET
+            status = excluded.status, status_at = excluded.status_at, mobile = excluded.mobile,
+            anomaly = excluded.anomaly, anomaly_reason = excluded.anomaly_reason,
+            events_count = excluded.events_count, updated_at = excluded.updated_at
+        WHERE {changed}
+    """
     # One pass over the cards' events in rule order (driven by the list of cards, so each card
     # is an index lookup), window functions to place the status event, the first final event
     # and the latest mobile, and one aggregate per card to pick them out: no self-joins.
     status_pos = "COALESCE(last_final, n)"
-    if connection.vendor == "postgresql":
-        # LATERAL (kept apart by OFFSET 0) makes each card an index lookup even while the table's
-        # statistics lag behind a bulk load; they would otherwise plan a scan of all the
-        # workspace's events for every batch.
-        source = (
-            f"cards c CROSS JOIN LATERAL (SELECT card_id, event_type, event_at, mobile FROM {events} "
-            f"WHERE workspace_id = %s AND card_id = c.card_id OFFSET 0) e"
-        )
-    else:
-        source = f"cards c JOIN {events} e ON e.workspace_id = %s AND e.card_id = c.card_id"
-    return f"""
-        WITH cards (card_id) AS (VALUES {cards}),
-        ranked AS (
+    ranked = f"""
             SELECT e.card_id, e.event_type, e.event_at, e.mobile,
                    CASE WHEN e.event_type IN ({finals}) THEN 1 ELSE 0 END AS final,
                    ROW_NUMBER() OVER w AS pos,
                    LAG(e.event_type) OVER w AS previous_type
-            FROM {source}
+            FROM {{source}}
             WINDOW w AS (PARTITION BY e.card_id ORDER BY e.event_at, CASE e.event_type {precedence} ELSE 0 END)
-        ),
+    """
+    placed_status = """
         placed AS (
             SELECT ranked.*,
                    COUNT(*) OVER p AS n,
@@ -74,8 +72,8 @@ def _refresh_sql(card_count: int) -> str:
             FROM ranked
             WINDOW p AS (PARTITION BY card_id)
         )
-        INSERT INTO {statuses}
-            (workspace_id, card_id, status, status_at, mobile, anomaly, anomaly_reason, events_count, updated_at)
+    """
+    placed_select = f"""
         SELECT %s, card_id,
                MAX(CASE WHEN pos = {status_pos} THEN event_type END),
                MAX(CASE WHEN pos = {status_pos} THEN event_at END),
@@ -87,12 +85,45 @@ def _refresh_sql(card_count: int) -> str:
                MAX(n), %s
         FROM placed
         GROUP BY card_id
-        ON CONFLICT (workspace_id, card_id) DO UPDATE SET
-            status = excluded.status, status_at = excluded.status_at, mobile = excluded.mobile,
-            anomaly = excluded.anomaly, anomaly_reason = excluded.anomaly_reason,
-            events_count = excluded.events_count, updated_at = excluded.updated_at
-        WHERE {changed}
     """
+    if connection.vendor != "postgresql":
+        cards = ", ".join(["(%s)"] * card_count)
+        source = f"cards c JOIN {events} e ON e.workspace_id = %s AND e.card_id = c.card_id"
+        return f"""
+            WITH cards (card_id) AS (VALUES {cards}),
+            ranked AS ({ranked.format(source=source)}),
+            {placed_status}
+            INSERT INTO {statuses} {columns}
+            {placed_select}
+            {upsert}
+        """
+    # The cards come as one array: a VALUES list of thousands of rows costs more to plan than the
+    # statement takes to run. LATERAL (kept apart by its window) makes each card an index lookup
+    # even while the table's statistics lag behind a bulk load; they would otherwise plan a scan
+    # of all the workspace's events for every batch.
+    # A card with one event (every card of a first feed) has that event as its status and no
+    # anomaly: it skips the sort and the windows, which only the cards with more events go through.
+    return f"""
+        WITH looked AS MATERIALIZED (
+            SELECT e.*
+            FROM unnest(%s::text[]) AS c (card_id)
+            CROSS JOIN LATERAL (SELECT card_id, event_type, event_at, mobile, COUNT(*) OVER () AS n FROM {events}
+                                WHERE workspace_id = %s AND card_id = c.card_id) AS e
+        ),
+        ranked AS ({ranked.format(source="looked e WHERE e.n > 1")}),
+        {placed_status}
+        INSERT INTO {statuses} {columns}
+        SELECT %s, card_id, event_type, event_at, mobile, 1 = 0, '', 1, %s FROM looked WHERE n = 1
+        UNION ALL
+        {placed_select}
+        {upsert}
+    """
+
+
+def _refresh_params(*, chunk: list[str], workspace_id: int, now: datetime) -> list[Any]:
+    if connection.vendor != "postgresql":
+        return [*chunk, workspace_id, workspace_id, now]
+    return [chunk, workspace_id, workspace_id, now, workspace_id, now]
 
 
 def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str], events_removed: bool = False) -> None:
@@ -106,7 +137,7 @@ def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str], events_
     with connection.cursor() as cursor:
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
-            cursor.execute(_refresh_sql(len(chunk)), [*chunk, workspace_id, workspace_id, now])
+            cursor.execute(_refresh_sql(len(chunk)), _refresh_params(chunk=chunk, workspace_id=workspace_id, now=now))
             if events_removed:
                 CardStatus.objects.filter(workspace_id=workspace_id, card_id__in=chunk).exclude(
                     card_id__in=CardEvent.objects.filter(workspace_id=workspace_id, card_id__in=chunk).values("card_id")

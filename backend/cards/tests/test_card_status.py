@@ -79,3 +79,27 @@ def test_cards_of_other_workspaces_are_not_touched(workspace, other_workspace):
     card_statuses_refresh(workspace_id=other_workspace.pk, card_ids=["C"])
     assert CardStatus.objects.get(workspace=other_workspace).status == "pickup"
     assert CardStatus.objects.get(workspace=workspace).status == "delivered"
+
+
+def test_one_refresh_of_cards_with_one_and_with_several_events_gives_each_its_own_status(workspace):
+    # Cards with a single event take a shorter way through the statement than the others.
+    for card_id, event_type, minutes, mobile in [
+        ("A", "pickup", 0, "+971500000001"),
+        ("B", "pickup", 0, "+971500000002"),
+        ("B", "delivered", 5, None),
+        ("B", "pickup", 9, None),
+        ("C", "returned", 3, None),
+    ]:
+        CardEvent.objects.create(
+            workspace=workspace, card_id=card_id, event_type=event_type, event_at=T0 + timedelta(minutes=minutes),
+            mobile=mobile,
+        )  # fmt: skip
+    card_statuses_refresh(workspace_id=workspace.pk, card_ids=["C", "A", "B"])
+    assert [
+        (s.card_id, s.status, s.status_at, s.mobile, s.anomaly, s.anomaly_reason, s.events_count)
+        for s in CardStatus.objects.order_by("card_id")
+    ] == [
+        ("A", "pickup", T0, "+971500000001", False, "", 1),
+        ("B", "delivered", T0 + timedelta(minutes=5), "+971500000002", True, "pickup after delivered", 3),
+        ("C", "returned", T0 + timedelta(minutes=3), None, False, "", 1),
+    ]
