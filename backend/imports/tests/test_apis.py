@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from catalog.models import Book
 from imports.models import ImportJob
 from imports.services import import_job_process
+from imports.storage import QUARANTINE, file_open
 from tests.csv_files import books_csv, isbn
 
 pytestmark = pytest.mark.django_db
@@ -302,6 +303,19 @@ def test_the_job_keeps_the_files_sha256_and_the_datasets_default_policy(upload):
     body = upload(content, dataset="card_pickup").json()
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
     assert (body["on_conflict"], body["timezone"]) == ("skip", "")
+
+
+def test_a_large_upload_is_stored_byte_for_byte_with_the_sha256_hashed_while_it_arrived(upload):
+    import hashlib
+
+    # Several of the upload handler's 1 MiB chunks, and a last one cut short.
+    content = books_csv(100_000)
+    assert len(content) > 3 * 1024 * 1024
+    body = upload(content).json()
+    assert body["sha256"] == hashlib.sha256(content).hexdigest()
+    job = ImportJob.objects.get(pk=body["id"])
+    with file_open(area=QUARANTINE, key=job.quarantine_key) as stored:
+        assert stored.read() == content
 
 
 def test_errors_csv_keeps_every_rejected_row_whole_even_with_newlines_and_long_fields(client, run_import, settings):
