@@ -264,7 +264,8 @@ class ImportJobOutputSerializer(serializers.ModelSerializer[ImportJob]):
     def get_started_job(self, job: ImportJob) -> str | None:
         if not job.dry_run:
             return None
-        started = getattr(job, "started_job", None)  # select_related by the selectors
+        # select_related by the list's selector; a single job reads it here (only dry runs do).
+        started = getattr(job, "started_job", None)
         return str(started.pk) if started is not None else None
 
     def get_progress_percent(self, job: ImportJob) -> float:

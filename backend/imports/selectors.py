@@ -36,9 +36,11 @@ def import_job_get(*, workspace: Workspace, job_id: str | uuid.UUID) -> ImportJo
     except ValueError:
         raise not_found from None
     # get(), not first(): first() sorts by the model's ordering, which cost every status poll
-    # a query compiled with an ORDER BY, for a lookup by primary key.
+    # a query compiled with an ORDER BY, for a lookup by primary key. No select_related of the
+    # import started from a dry run either: only dry runs have one (one query when serialized),
+    # and the join doubled the columns every poll of a running import compiled and read.
     try:
-        return ImportJob.objects.select_related("started_job").get(workspace=workspace, pk=key)
+        return ImportJob.objects.get(workspace=workspace, pk=key)
     except ImportJob.DoesNotExist:
         raise not_found from None
 
