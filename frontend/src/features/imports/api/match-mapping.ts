@@ -15,6 +15,8 @@ export function useMappingMatch(input: MatchMappingInput | null) {
   return useSWR<SavedMappingMatch>(
     input ? ['/api/mappings/match/', input.dataset, JSON.stringify(input.headers)] : null,
     () => matchMapping(input as MatchMappingInput),
-    { revalidateOnFocus: false, shouldRetryOnError: false },
+    // Asked again each time a file is chosen: an import a moment ago may have saved the mapping,
+    // and a cached "none" (SWR dedupes for 2 s by default) would hide it.
+    { revalidateOnFocus: false, shouldRetryOnError: false, dedupingInterval: 0 },
   );
 }
