@@ -20,7 +20,8 @@ import { useDeliveries } from '../api/list-deliveries';
 import { redeliver } from '../api/redeliver';
 import { rotateSecret } from '../api/rotate-secret';
 import { updateWebhook } from '../api/update-webhook';
-import { EVENTS, EndpointState, SecretBox } from './webhooks-panel';
+import { EventChoices } from './event-choices';
+import { EndpointState, SecretBox } from './webhooks-panel';
 
 const DELIVERY_TONES = { pending: 'warning', succeeded: 'success', failed: 'danger' } as const;
 
@@ -50,8 +51,6 @@ function EditEndpoint({ endpoint, onSaved }: { endpoint: WebhookEndpoint; onSave
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const toggle = (event: WebhookEvent) =>
-    setEvents((current) => (current.includes(event) ? current.filter((e) => e !== event) : [...current, event]));
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -77,20 +76,7 @@ function EditEndpoint({ endpoint, onSaved }: { endpoint: WebhookEndpoint; onSave
     <form className="stack" onSubmit={onSubmit} noValidate aria-label="Edit the endpoint">
       <TextField label="Endpoint URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} errors={fields.url} />
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
-      <fieldset className="choices">
-        <legend>Events</legend>
-        {EVENTS.map((event) => (
-          <label key={event.value} className="choice">
-            <input type="checkbox" checked={events.includes(event.value)} onChange={() => toggle(event.value)} />
-            <span>{event.label}</span>
-          </label>
-        ))}
-        {eventErrors.length ? (
-          <p className="field-error" role="alert">
-            {eventErrors.join(' ')}
-          </p>
-        ) : null}
-      </fieldset>
+      <EventChoices selected={events} onChange={setEvents} errors={eventErrors} />
       {message ? (
         <Alert tone="danger" title={message.title}>
           {message.detail || null}

@@ -15,15 +15,7 @@ import type { WebhookEndpoint, WebhookEndpointWithSecret, WebhookEvent } from '@
 
 import { createWebhook } from '../api/create-webhook';
 import { useWebhooks } from '../api/list-webhooks';
-
-export const EVENTS: { value: WebhookEvent; label: string }[] = [
-  { value: 'import.completed', label: 'import.completed' },
-  { value: 'import.failed', label: 'import.failed' },
-  { value: 'import.cancelled', label: 'import.cancelled' },
-  { value: 'import.progress', label: 'import.progress (every few seconds while running)' },
-  { value: 'import.resubmitted', label: 'import.resubmitted (corrected rows loaded into a finished import)' },
-  { value: 'import.reverted', label: 'import.reverted (a finished import undone)' },
-];
+import { EventChoices } from './event-choices';
 
 export function SecretBox({ endpoint, onDone }: { endpoint: WebhookEndpointWithSecret; onDone: () => void }) {
   return (
@@ -60,9 +52,6 @@ function NewEndpointForm({ onCreated }: { onCreated: (endpoint: WebhookEndpointW
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const toggle = (event: WebhookEvent) =>
-    setEvents((current) => (current.includes(event) ? current.filter((e) => e !== event) : [...current, event]));
-
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -92,20 +81,7 @@ function NewEndpointForm({ onCreated }: { onCreated: (endpoint: WebhookEndpointW
         required
       />
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
-      <fieldset className="choices">
-        <legend>Events</legend>
-        {EVENTS.map((event) => (
-          <label key={event.value} className="choice">
-            <input type="checkbox" checked={events.includes(event.value)} onChange={() => toggle(event.value)} />
-            <span>{event.label}</span>
-          </label>
-        ))}
-        {fields.events ? (
-          <p className="field-error" role="alert">
-            {fields.events.join(' ')}
-          </p>
-        ) : null}
-      </fieldset>
+      <EventChoices selected={events} onChange={setEvents} errors={fields.events ?? []} />
       {message ? (
         <Alert tone="danger" title={message.title}>
           {message.detail || null}
