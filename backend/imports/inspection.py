@@ -5,7 +5,6 @@ it, so the page shows exactly what the server will do; the rules stay here.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from django.conf import settings
 
 from config.errors import ApplicationError
 from datasets.registry import Dataset
+from imports.outputs import value_text
 from imports.pipeline.errors import InputRefused
 from imports.pipeline.mapping import ColumnResolution, columns_resolve, columns_suggest
 from imports.pipeline.reading import (
@@ -226,14 +226,6 @@ def resolution_describe(*, dataset: Dataset, headers: list[str], column_mapping:
     )
 
 
-def _value_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
-
-
 def preview_validate(
     *,
     dataset: Dataset,
@@ -271,7 +263,7 @@ def preview_validate(
                 CellPreview(
                     column=column.name,
                     text=text if index is not None else None,
-                    value=_value_text(values[position]) if values is not None else None,
+                    value=value_text(values[position]) if values is not None and values[position] is not None else None,
                     error="; ".join(errors.get(column.name, [])),
                 )
             )
