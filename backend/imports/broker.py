@@ -3,12 +3,19 @@
 The watchdog asks so it can queue again a pending job whose message was lost (a Redis that
 restarted without its data, a filesystem broker folder wiped). Redis and the filesystem broker
 can be read; RabbitMQ keeps persistent messages across restarts and is trusted (None).
+
+A message Redis lists as delivered and not acknowledged counts only while it is young: a worker
+takes a message only when a pool slot is free (prefetch multiplier 1, late acks) and claims the
+job at once, so a job still waiting whose message was delivered longer ago than
+IMPORT_PENDING_REQUEUE_SECONDS had its worker killed between the two. Redis would hand that
+message out again only after the visibility timeout (an hour); the watchdog should not wait.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -57,6 +64,10 @@ def _redis_job_ids() -> set[str]:
         messages: list[bytes] = []
         for key in keys:
             messages += client.lrange(key, 0, -1)
-        unacked_key = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("unacked_key", "unacked")
-        messages += client.hvals(unacked_key)
+        options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        delivered_since = time.time() - settings.IMPORT_PENDING_REQUEUE_SECONDS
+        # Kombu's index of unacknowledged messages: delivery tag scored by the time of delivery.
+        young = client.zrangebyscore(options.get("unacked_index_key", "unacked_index"), delivered_since, "+inf")
+        if young:
+            messages += [m for m in client.hmget(options.get("unacked_key", "unacked"), young) if m is not None]
     return _job_ids(messages)

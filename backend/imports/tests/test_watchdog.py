@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 
@@ -131,3 +132,25 @@ def test_the_broker_tells_which_jobs_it_holds(settings):
     finally:
         with celery_app.connection_for_write() as connection:
             connection.default_channel.client.delete("imports-probe")
+
+
+@pytest.mark.django_db
+def test_a_message_delivered_to_a_worker_that_died_before_claiming_does_not_count_as_held(settings):
+    # Kombu's Redis transport keeps a delivered message in its unacked hash until the worker
+    # acknowledges it, or for the visibility timeout (an hour) when the worker was killed.
+    settings.IMPORT_PENDING_REQUEUE_SECONDS = 60
+    settings.CELERY_TASK_DEFAULT_QUEUE = "imports-probe"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"unacked_key": "probe-unacked", "unacked_index_key": "probe-index"}
+    message = {"headers": {"task": "imports.process_job", "argsrepr": "['{}']"}}
+    fresh, dead = "0b7c6c1e-2f7e-4a59-9d64-0a7d3c3f9d10", "5a0f8c3e-1b2d-4c6e-8f90-a1b2c3d4e5f6"
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        client.delete("imports-probe", "probe-unacked", "probe-index")
+        try:
+            for tag, job_id, delivered in (("tag-fresh", fresh, time.time()), ("tag-dead", dead, time.time() - 300)):
+                body = {"headers": {**message["headers"], "argsrepr": f"['{job_id}']"}}
+                client.hset("probe-unacked", tag, json.dumps([body, "imports", "imports"]))
+                client.zadd("probe-index", {tag: delivered})
+            assert broker.broker_queued_job_ids() == {fresh}
+        finally:
+            client.delete("imports-probe", "probe-unacked", "probe-index")
