@@ -6,7 +6,10 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from datasets.registry import Dataset
 from imports.models import ImportJob
@@ -36,12 +39,65 @@ def value_text(value: Any) -> str:
 _CONVERTED_FIELDS = {"DateTimeField", "DateField", "BooleanField"}
 
 
+def _cleaned_rows(*, dataset: Dataset, job: ImportJob) -> Any:
+    return dataset.model._default_manager.filter(
+        workspace_id=job.workspace_id, source_job_id=job.pk, **dataset.rows_filter()
+    ).order_by("source_row_number")
+
+
+def _header_line(dataset: Dataset) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(
+        ["row_number", *(column.name for column in dataset.columns)]
+    )
+    return buffer.getvalue()
+
+
+def cleaned_csv_copy(*, dataset: Dataset, job: ImportJob, out: IO[bytes]) -> None:
+    """The cleaned output written by PostgreSQL (``COPY … TO``) straight into ``out``: the same
+    bytes as ``cleaned_csv_lines``, without a Python object per stored value, which made writing
+    the output a quarter of a large import's time. Each value becomes text in SQL as
+    ``value_text`` writes it."""
+    meta = dataset.model._meta
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+
+    def text_of(name: str) -> RawSQL:
+        field = meta.get_field(name)
+        column = f"{table}.{qn(field.column)}"  # type: ignore[union-attr]
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            utc = f"({column} AT TIME ZONE 'UTC')"
+            # isoformat(): microseconds only when there are some.
+            text = (
+                f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {utc}) = {utc} "
+                f"THEN '' ELSE to_char({utc}, '.US') END || 'Z'"
+            )
+        elif kind == "DateField":
+            text = f"to_char({column}, 'YYYY-MM-DD')"
+        elif kind == "BooleanField":
+            text = f"CASE WHEN {column} THEN 'true' ELSE 'false' END"
+        else:
+            text = f"{column}::text"
+        # Every field quoted, NULL as an empty text, as the csv module's QUOTE_ALL writes them.
+        return RawSQL(f"COALESCE({text}, '')", ())
+
+    names = ["source_row_number", *(column.model_field for column in dataset.columns)]
+    texts = {f"_text_{i}": text_of(name) for i, name in enumerate(names)}
+    query = _cleaned_rows(dataset=dataset, job=job).annotate(**texts).values_list(*texts)
+    sql, params = query.query.sql_with_params()
+    out.write(_header_line(dataset).encode())
+    with connection.cursor() as cursor:
+        select = cursor.cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)", out)
+
+
 def cleaned_csv_lines(*, dataset: Dataset, job: ImportJob) -> Iterator[str]:
     """``row_number`` and the dataset's columns, every field quoted, rows in file order; yielded
     in chunks of whole lines (a job's output is written once per import, so it is worth the csv
-    module's writerows over a row at a time)."""
+    module's writerows over a row at a time). PostgreSQL writes it with ``cleaned_csv_copy``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     fields = [column.model_field for column in dataset.columns]
     meta = dataset.model._meta
     converted = [
@@ -56,16 +112,8 @@ def cleaned_csv_lines(*, dataset: Dataset, job: ImportJob) -> Iterator[str]:
         buffer.truncate()
         return chunk
 
-    writer.writerow(["row_number", *(column.name for column in dataset.columns)])
-    yield text()
-    rows = (
-        dataset.model._default_manager.filter(
-            workspace_id=job.workspace_id, source_job_id=job.pk, **dataset.rows_filter()
-        )
-        .order_by("source_row_number")
-        .values_list("source_row_number", *fields)
-        .iterator(chunk_size=2000)
-    )
+    yield _header_line(dataset)
+    rows = _cleaned_rows(dataset=dataset, job=job).values_list("source_row_number", *fields).iterator(chunk_size=2000)
     batch: list[Any] = []
     for row in rows:
         if converted:

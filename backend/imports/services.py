@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,7 +32,7 @@ from imports.errors_csv import errors_csv_read, raw_fields
 from imports.inspection import file_inspect, format_of
 from imports.models import IdempotencyKey, ImportJob, ImportRowError, SavedMapping
 from imports.origin import StartedBy
-from imports.outputs import cleaned_csv_lines
+from imports.outputs import cleaned_csv_copy, cleaned_csv_lines
 from imports.pipeline.errors import InputRefused, PipelineFailure
 from imports.pipeline.heartbeat import JobHeartbeat
 from imports.pipeline.loading import dry_run_claims_drop, dry_run_claims_left
@@ -754,8 +754,11 @@ def job_cleaned_write(*, job: ImportJob) -> str:
     assert dataset is not None
     key = cleaned_key_for(job=job)
     with file_writer(area=FILES, key=key) as out:
-        for line in cleaned_csv_lines(dataset=dataset, job=job):
-            out.write(line.encode("utf-8"))
+        if connection.vendor == "postgresql":
+            cleaned_csv_copy(dataset=dataset, job=job, out=out)
+        else:
+            for line in cleaned_csv_lines(dataset=dataset, job=job):
+                out.write(line.encode("utf-8"))
     return key
 
 

@@ -149,3 +149,38 @@ def test_retention_0_keeps_files_forever(run_import, settings):
     ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=3650))
     assert import_files_retention().jobs == []
     assert file_exists(area=FILES, key=job.final_key)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "content"),
+    [
+        (
+            "books",
+            f'title,author,isbn,publication_year\n"Say ""hi""",Ann,{isbn(1)},\n"Two\nlines",Bob,{isbn(2)},1999\n'
+            f"Été,Ünal,{isbn(3)},2001\n".encode(),
+        ),
+        (
+            "card_pickup",
+            b"ID,Card ID,User Mobile,Timestamp\n1,C-1,0585949014,13-11-2023 14:00\n2,C-2,+971585949015,2023-11-14T08:30:00Z\n",
+        ),
+    ],
+)
+def test_postgresql_writes_the_cleaned_output_byte_for_byte_as_the_csv_module_does(run_import, dataset, content):
+    from datasets.registry import dataset_get
+    from imports.outputs import cleaned_csv_copy, cleaned_csv_lines
+
+    job = run_import(content, dataset=dataset)
+    target = dataset_get(dataset)
+    assert target is not None
+    model = target.model
+    rows = model._default_manager.filter(source_job_id=job.pk)
+    assert rows.count() >= 2
+    # Times with and without microseconds.
+    if dataset == "card_pickup":
+        first = rows.order_by("source_row_number").first()
+        model._default_manager.filter(pk=first.pk).update(event_at=first.event_at + timedelta(microseconds=1500))
+    out = io.BytesIO()
+    cleaned_csv_copy(dataset=target, job=job, out=out)
+    expected = "".join(cleaned_csv_lines(dataset=target, job=job)).encode()
+    assert out.getvalue() == expected
+    assert len(expected.splitlines()) >= 3
