@@ -170,35 +170,53 @@ def redis_flush() -> None:
     redis.Redis.from_url(REDIS).flushdb()
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """(largest single process RSS, whole tree RSS) in bytes."""
+def _pss(pid: int) -> int:
+    """Proportional set size: each shared page counted once across the processes sharing it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(pid: int) -> tuple[int, int, int]:
+    """(largest single process RSS, whole tree RSS, whole tree PSS) in bytes.
+
+    The worker's pool process and the reader child are forks: their RSS counts again the pages
+    they share with their parent, so the RSS sum overstates what the tree holds; the PSS sum
+    does not."""
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0, 0
-    sizes = []
+        return 0, 0, 0
+    sizes, shares = [], []
     for p in procs:
         try:
             sizes.append(p.memory_info().rss)
+            shares.append(_pss(p.pid))
         except psutil.NoSuchProcess:
             pass
-    return (max(sizes), sum(sizes)) if sizes else (0, 0)
+    return (max(sizes), sum(sizes), sum(shares)) if sizes else (0, 0, 0)
 
 
 class RssSampler(threading.Thread):
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.peak_single = self.peak_tree = 0
+        self.peak_single = self.peak_tree = self.peak_tree_pss = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            single, tree = tree_rss(self.pid)
-            self.peak_single, self.peak_tree = (
+            single, tree, tree_pss = tree_rss(self.pid)
+            self.peak_single, self.peak_tree, self.peak_tree_pss = (
                 max(self.peak_single, single),
                 max(self.peak_tree, tree),
+                max(self.peak_tree_pss, tree_pss),
             )
             self._halt.wait(self.interval)
 
@@ -295,6 +313,7 @@ class ImportRun:
     to_201: float
     worker_rss: int
     worker_tree_rss: int
+    worker_tree_pss: int
     web_rss: int
     job: dict[str, Any] = field(repr=False)
     # The columnar path's share: (rows read in regular blocks, rows its checks accepted) / rows.
@@ -355,6 +374,7 @@ def intake_import(
         to_201=float(to_201),
         worker_rss=worker_sampler.peak_single,
         worker_tree_rss=worker_sampler.peak_tree,
+        worker_tree_pss=worker_sampler.peak_tree_pss,
         web_rss=web_sampler.peak_single,
         job=job,
         fast=fast,
@@ -565,7 +585,10 @@ def measure_size(
                 seconds,
                 rows,
                 (rows / seconds) / (rows / copy_s),
-                worker_mb=f"{mb(max(r.worker_rss for r in rs))} ({mb(max(r.worker_tree_rss for r in rs))})",
+                worker_mb=(
+                    f"{mb(max(r.worker_rss for r in rs))} ({mb(max(r.worker_tree_rss for r in rs))}; "
+                    f"PSS {mb(max(r.worker_tree_pss for r in rs))})"
+                ),
                 web_mb=mb(max(r.web_rss for r in rs)),
                 to_201=f"{median([r.to_201 for r in rs]):.2f} s",
                 note=f"worker {median([r.job_seconds for r in rs]):.2f} s"
@@ -637,7 +660,7 @@ def machine() -> dict[str, str]:
 
 def table(rows: list[Row]) -> list[str]:
     lines = [
-        "| rows | method | seconds | rows/s | × bare `\\copy` | worker peak RSS MB (tree) | web RSS MB during upload | time to 201 | note |",
+        "| rows | method | seconds | rows/s | × bare `\\copy` | worker peak RSS MB (tree RSS; tree PSS) | web RSS MB during upload | time to 201 | note |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
@@ -796,7 +819,10 @@ def s3_runs(results: list[Row], key: str, procfile: dict[str, str]) -> list[Row]
                 seconds,
                 rows,
                 (rows / seconds) / (rows / copy_s),
-                worker_mb=f"{mb(max(r.worker_rss for r in runs))} ({mb(max(r.worker_tree_rss for r in runs))})",
+                worker_mb=(
+                    f"{mb(max(r.worker_rss for r in runs))} ({mb(max(r.worker_tree_rss for r in runs))}; "
+                    f"PSS {mb(max(r.worker_tree_pss for r in runs))})"
+                ),
                 web_mb=mb(max(r.web_rss for r in runs)),
                 to_201=f"{median([r.to_201 for r in runs]):.2f} s",
                 note=f"worker {median([r.job_seconds for r in runs]):.2f} s, {seconds / row.seconds:.2f}x the filesystem's time",
@@ -834,7 +860,8 @@ def docs_write(
             "to the job's `finished_at` (upload, both passes, counters and row errors included); "
             "the note gives the worker's own time (`started_at` → `finished_at`). "
             "Worker RSS is the peak of the process that runs the import (the whole worker tree, "
-            "Celery's parent process included, in brackets), sampled every 50 ms. "
+            "Celery's parent process included, in brackets: the sum of the processes' RSS, then the sum of "
+            "their PSS, which counts the pages a fork shares with its parent once), sampled every 50 ms. "
             "Bare `\\copy` loads the same file into an empty table made `LIKE catalog_book INCLUDING ALL` "
             "(same columns, same unique index on workspace and isbn)."
         ),
