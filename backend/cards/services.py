@@ -25,10 +25,11 @@ from django.db import connection
 from django.utils import timezone
 
 from cards.models import EVENT_PRECEDENCE, FINAL_EVENT_TYPES, CardEvent, CardStatus
+from config.sql_arrays import TextArray
 from datasets.registry import BatchLoaded
 
-# SQLite takes at most 32 766 parameters a statement; batches hold 2 000 rows by default.
-_CHUNK = 5000
+# SQLite takes at most 32 766 parameters a statement; PostgreSQL takes the cards as one array.
+_SQLITE_CHUNK = 5000
 
 
 def _refresh_sql(card_count: int) -> str:
@@ -106,7 +107,7 @@ def _refresh_sql(card_count: int) -> str:
     return f"""
         WITH looked AS MATERIALIZED (
             SELECT e.*
-            FROM unnest(%s::text[]) AS c (card_id)
+            FROM unnest(%s) AS c (card_id)
             CROSS JOIN LATERAL (SELECT card_id, event_type, event_at, mobile, COUNT(*) OVER () AS n FROM {events}
                                 WHERE workspace_id = %s AND card_id = c.card_id) AS e
         ),
@@ -123,7 +124,7 @@ def _refresh_sql(card_count: int) -> str:
 def _refresh_params(*, chunk: list[str], workspace_id: int, now: datetime) -> list[Any]:
     if connection.vendor != "postgresql":
         return [*chunk, workspace_id, workspace_id, now]
-    return [chunk, workspace_id, workspace_id, now, workspace_id, now]
+    return [TextArray(chunk), workspace_id, workspace_id, now, workspace_id, now]
 
 
 def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str], events_removed: bool = False) -> None:
@@ -135,8 +136,9 @@ def card_statuses_refresh(*, workspace_id: int, card_ids: Iterable[str], events_
     unique = sorted(set(card_ids))
     now = timezone.now()
     with connection.cursor() as cursor:
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
+        size = len(unique) if connection.vendor == "postgresql" else _SQLITE_CHUNK
+        for start in range(0, len(unique), max(size, 1)):
+            chunk = unique[start : start + size]
             cursor.execute(_refresh_sql(len(chunk)), _refresh_params(chunk=chunk, workspace_id=workspace_id, now=now))
             if events_removed:
                 CardStatus.objects.filter(workspace_id=workspace_id, card_id__in=chunk).exclude(

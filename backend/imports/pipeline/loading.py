@@ -29,6 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.sql_arrays import IntegerArray
 from datasets.registry import Dataset
 from imports.pipeline.results import Errors
 
@@ -279,40 +280,58 @@ class PostgresCopyLoader:
             f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
         )
         self.before_sql = ""
+        self.match = self.create_match_sql = self.match_sql = ""
         if target.on_conflict == "update":
             from imports.models import ImportRowBefore
 
             before = qn(ImportRowBefore._meta.db_table)
+            pk = qn(meta.pk.column)
             join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-            # The before-images of the rows the upsert below will update (stored, not by this
-            # job, with other values), for a revert of the job. Locked, so the values saved are
-            # the ones replaced. An unchanged row is neither locked here nor given an image.
+            # The stored row (not by this job) of each staged row, looked up once: its id and
+            # whether it holds the same values. The before-images and the upsert below read this
+            # small table instead of each looking every key up in the dataset's table again.
             # LATERAL: an index lookup per staged row, whatever the table's statistics say
             # (see _lateral).
+            self.match = qn(f"intake_match_{target.job_id.hex}")
+            pk_type = meta.pk.rel_db_type(connection)  # type: ignore[attr-defined]
+            self.create_match_sql = (
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.match} "
+                f"(_row {row_type} NOT NULL, record_id {pk_type} NOT NULL, same boolean NOT NULL) ON COMMIT DELETE ROWS"
+            )
+            same = _same_values_sql("t", "s", self.compared)
+            self.match_sql = (
+                # The stage empties at commit, and before each batch (``_load_staged``); inside a
+                # caller's transaction this table may hold an earlier batch's matches.
+                f"DELETE FROM {self.match}; "
+                f"INSERT INTO {self.match} (_row, record_id, same) "
+                f"SELECT s._row, t.{pk}, {same} FROM {self.stage} s CROSS JOIN LATERAL ("
+                f"SELECT * FROM {self.table} t WHERE t.{workspace_column} = %(workspace)s AND {join} "
+                f"AND t.source_job_id IS DISTINCT FROM %(job)s OFFSET 0) t"
+            )
+            # The before-images of the rows the upsert below will update (stored, not by this
+            # job, with other values), for a revert of the job. Locked, so the values saved are
+            # the ones replaced (the condition is checked again on the locked row). An unchanged
+            # row is neither locked here nor given an image.
             changed = _same_values_sql("t", "s", self.compared, distinct=True)
             self.before_sql = (
                 f"INSERT INTO {before} (job_id, record_id, previous_job_id, data) "
-                f"SELECT %(job)s, t.record_id, t.source_job_id, t.data FROM {self.stage} s CROSS JOIN LATERAL ("
-                f"SELECT t.{qn(meta.pk.column)} AS record_id, t.source_job_id, to_jsonb(t) AS data "
-                f"FROM {self.table} t WHERE t.{workspace_column} = %(workspace)s AND {join} "
-                f"AND t.source_job_id IS DISTINCT FROM %(job)s AND {changed} OFFSET 0 FOR UPDATE) t "
-                f"WHERE s._row = ANY(%(rows)s)"
+                f"SELECT %(job)s, t.record_id, t.source_job_id, t.data "
+                f"FROM {self.match} m JOIN {self.stage} s ON s._row = m._row CROSS JOIN LATERAL ("
+                f"SELECT t.{pk} AS record_id, t.source_job_id, to_jsonb(t) AS data "
+                f"FROM {self.table} t WHERE t.{pk} = m.record_id AND t.{workspace_column} = %(workspace)s "
+                f"AND {join} AND t.source_job_id IS DISTINCT FROM %(job)s AND {changed} OFFSET 0 FOR UPDATE) t "
+                f"WHERE NOT m.same"
             )
             assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
-            # The rows stored (not by this job) with the same values: they never reach the upsert,
-            # which would lock (and so write) every row it finds, updated or not. Looked up one
-            # index lookup a row (OFFSET 0 keeps the EXISTS from becoming a join planned on stale
-            # statistics), and returned with a NULL outcome: unchanged.
-            same = _same_values_sql("t", "s", self.compared)
+            # The rows stored (not by this job) with the same values never reach the upsert,
+            # which would lock (and so write) every row it finds, updated or not; they are
+            # returned with a NULL outcome: unchanged.
             self.insert_sql = (
-                f"WITH unchanged AS (SELECT s._row FROM {self.stage} s WHERE s._row = ANY(%(rows)s) AND EXISTS ("
-                f"SELECT 1 FROM {self.table} t WHERE t.{workspace_column} = %(workspace)s AND {join} "
-                f"AND t.source_job_id IS DISTINCT FROM %(job)s AND {same} OFFSET 0)), "
+                f"WITH unchanged AS (SELECT _row FROM {self.match} WHERE same), "
                 f"written AS (INSERT INTO {self.table} AS t ({workspace_column}, {column_list}, source_job_id, "
                 f"source_row_number, created_at, updated_at) "
                 f"SELECT %(workspace)s, {column_list}, %(job)s, _row, created_at, updated_at FROM {self.stage} s "
-                # The stage empties at commit; inside a caller's transaction it may hold earlier batches.
-                f"WHERE s._row = ANY(%(rows)s) AND NOT EXISTS (SELECT 1 FROM unchanged u WHERE u._row = s._row) "
+                f"WHERE NOT EXISTS (SELECT 1 FROM unchanged u WHERE u._row = s._row) "
                 f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
                 f"DO UPDATE SET {assignments}, source_job_id = EXCLUDED.source_job_id, "
                 f"source_row_number = EXCLUDED.source_row_number, updated_at = EXCLUDED.updated_at "
@@ -323,7 +342,7 @@ class PostgresCopyLoader:
                 # Only a row with its before-image: one another import inserted after the images
                 # were taken is reported as stored, rather than overwritten beyond undoing.
                 f"AND EXISTS (SELECT 1 FROM {before} b WHERE b.job_id = EXCLUDED.source_job_id "
-                f"AND b.record_id = t.{qn(meta.pk.column)}) "
+                f"AND b.record_id = t.{pk}) "
                 f"RETURNING source_row_number, (xmax = 0)) "
                 f"SELECT _row, NULL FROM unchanged UNION ALL SELECT * FROM written"
             )
@@ -359,6 +378,8 @@ class PostgresCopyLoader:
     def close(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
+            if self.match:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.match}")
 
     def prepare(self, rows: Sequence[ValidRow]) -> CopyRows:
         if self.payload.usable:
@@ -412,12 +433,20 @@ class PostgresCopyLoader:
         outcome = LoadOutcome()
         target = self.target
         params: dict[str, Any] = {"workspace": target.workspace_id, "job": target.job_id}
+        rows = IntegerArray(prepared.row_numbers)
         with connection.cursor() as cursor:
-            cursor.execute(self.create_stage_sql)
+            cursor.execute(
+                f"{self.create_stage_sql}; "
+                # Empty at the start of a batch transaction (ON COMMIT DELETE ROWS), but a caller's
+                # transaction may load several batches; the statements below read the whole stage.
+                f"DELETE FROM {self.stage}"
+            )
             _copy(cursor, self.copy_sql, prepared)
-            if self.before_sql:
-                cursor.execute(self.before_sql, {**params, "rows": prepared.row_numbers})
-            cursor.execute(self.insert_sql, {**params, "rows": prepared.row_numbers})
+            if self.match:
+                cursor.execute(self.create_match_sql)
+                cursor.execute(self.match_sql, params)
+                cursor.execute(self.before_sql, params)
+            cursor.execute(self.insert_sql, {**params, "rows": rows})
             written = cursor.fetchall()
             for _row, inserted in written:
                 if inserted is None:
@@ -430,7 +459,7 @@ class PostgresCopyLoader:
                 return outcome
             done = {row for row, _ in written}
             left = [row_number for row_number in prepared.row_numbers if row_number not in done]
-            cursor.execute(self.conflicts_sql, {**params, "rows": left})
+            cursor.execute(self.conflicts_sql, {**params, "rows": IntegerArray(left)})
             conflicts = {row: (job, first, same, tuple(key)) for row, job, first, same, *key in cursor.fetchall()}
         skip_identical = target.dataset.skip_identical_rows
         for row_number in left:
@@ -510,7 +539,9 @@ class PostgresDryRunLoader(PostgresCopyLoader):
             for sql in self.create_claims_sql:
                 cursor.execute(sql)
             _copy(cursor, self.copy_sql, prepared)
-            cursor.execute(self.classify_sql, {"workspace": target.workspace_id, "rows": prepared.row_numbers})
+            cursor.execute(
+                self.classify_sql, {"workspace": target.workspace_id, "rows": IntegerArray(prepared.row_numbers)}
+            )
             rows = cursor.fetchall()
             outcome, claims = _dry_run_classify(
                 target,
@@ -520,7 +551,7 @@ class PostgresDryRunLoader(PostgresCopyLoader):
                 ),
             )
             if claims:
-                cursor.execute(self.claim_sql, {"rows": claims})
+                cursor.execute(self.claim_sql, {"rows": IntegerArray(claims)})
         return outcome
 
 
