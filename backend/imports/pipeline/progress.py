@@ -52,8 +52,12 @@ def batch_commit(
             # them and a re-run loads them again. Not waiting for the WAL flush of every batch
             # takes a disk sync off each commit. The job's final status is committed
             # synchronously, which flushes every batch before it.
+            # No JIT: a batch's statements look rows up one index lookup at a time, but their
+            # cost estimates (on statistics that lag behind a bulk load) pass jit_above_cost, and
+            # compiling took 20-50 ms a statement, every batch: a card feed's million rows
+            # imported in 31 s instead of 51 s without it.
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                cursor.execute("SET LOCAL synchronous_commit TO OFF; SET LOCAL jit TO off")
         job = ImportJob.objects.select_for_update().only("status", "checkpoint_row", "stored_errors").get(pk=job_id)
         if job.status != ImportJob.Status.PROCESSING:
             raise JobStopped(f"job is {job.status}")

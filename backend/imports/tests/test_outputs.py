@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -161,7 +162,8 @@ def test_retention_0_keeps_files_forever(run_import, settings):
         ),
         (
             "card_pickup",
-            b"ID,Card ID,User Mobile,Timestamp\n1,C-1,0585949014,13-11-2023 14:00\n2,C-2,+971585949015,2023-11-14T08:30:00Z\n",
+            b"ID,Card ID,User Mobile,Timestamp\n1,C-1,0585949014,13-11-2023 14:00\n"
+            b"2,C-2,+971585949015,2023-11-14T08:30:00Z\n",
         ),
     ],
 )
@@ -177,7 +179,7 @@ def test_postgresql_writes_the_cleaned_output_byte_for_byte_as_the_csv_module_do
     assert rows.count() >= 2
     # Times with and without microseconds.
     if dataset == "card_pickup":
-        first = rows.order_by("source_row_number").first()
+        first: Any = rows.order_by("source_row_number").first()
         model._default_manager.filter(pk=first.pk).update(event_at=first.event_at + timedelta(microseconds=1500))
     out = io.BytesIO()
     cleaned_csv_copy(dataset=target, job=job, out=out)
