@@ -265,6 +265,32 @@ class JobPlan:
             yield seal(valid, valid_fields, result)
 
 
+def _repeats(keys: list[Any], row_numbers: Any) -> Iterator[tuple[int, int]]:
+    """The rows of a batch whose key an earlier row (by row number) has: (row, that first row),
+    as positions in the batch, in row order. One key column is compared as Arrow dictionary
+    codes, without a Python object per row; several go through tuples."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    order = np.argsort(row_numbers, kind="stable")
+    if len(keys) == 1:
+        codes = np.asarray(pc.dictionary_encode(keys[0], null_encoding="encode").indices)[order]
+        _, first_positions = np.unique(codes, return_index=True)
+        first_of_code = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+        first_of_code[codes[first_positions]] = order[first_positions]
+        later = np.ones(len(codes), dtype=bool)
+        later[first_positions] = False
+        for position in np.flatnonzero(later).tolist():
+            yield int(order[position]), int(first_of_code[codes[position]])
+        return
+    key_tuples = list(zip(*(k.to_pylist() for k in keys), strict=True))
+    firsts: dict[tuple[Any, ...], int] = {}
+    for i in order.tolist():
+        first = firsts.setdefault(key_tuples[i], i)
+        if first != i:
+            yield i, first
+
+
 class _ColumnarBatch:
     """One batch being gathered by the columnar path: record ranges of checked blocks, and the
     records read by the csv module (a block's records the checks did not accept, irregular
@@ -354,8 +380,6 @@ class _ColumnarBatch:
             # A key repeats in the batch: in row order, the first row of a key stays, and the
             # others are skipped (an identical repeat, where the dataset says so) or rejected,
             # as ``JobPlan.batches`` decides them; values are read only for the repeats.
-            key_tuples = list(zip(*(k.to_pylist() for k in keys), strict=True))
-            firsts: dict[tuple[Any, ...], int] = {}
             dropped = np.zeros(len(row_numbers), dtype=bool)
             key_label = "/".join(dataset.file_key_columns)
             key_column = dataset.file_key_columns[0]
@@ -364,10 +388,7 @@ class _ColumnarBatch:
                 rows=None, valid_row_numbers=[], valid_fields="", width=validator.width, result=result,
                 hook_values=[], raw_records=raw_records, dialect=plan.dialect,
             )  # fmt: skip
-            for i in np.argsort(row_numbers, kind="stable").tolist():
-                first = firsts.setdefault(key_tuples[i], i)
-                if first == i:
-                    continue
+            for i, first in _repeats(keys, row_numbers):
                 dropped[i] = True
                 row_number = int(row_numbers[i])
                 if dataset.skip_identical_rows and all(c[first].as_py() == c[i].as_py() for c in columns):
