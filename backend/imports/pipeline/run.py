@@ -517,6 +517,10 @@ def job_pipeline_run(*, job: ImportJob, on_batch: Any = None) -> None:
                 # this one waits on PostgreSQL, so both cores work. The ORM loader stays serial.
                 # The child starts on the first batches while this process counts the file.
                 # The heartbeat thread starts after the fork, so the child inherits no thread.
+                if plan.columnar:
+                    # Imported before the fork: this process counts with numpy and the reader
+                    # computes with it, and then both share one copy of the module's memory.
+                    import numpy  # noqa: F401
                 deaths = 0
                 while True:
                     try:
