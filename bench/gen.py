@@ -184,8 +184,10 @@ def errors_write(path: Path, rows: int) -> dict[str, object]:
     }
 
 
-def files_ensure(data_dir: Path, rows: int) -> dict[str, Path]:
-    """The clean, half-new and error-heavy files of ``rows`` rows, generated once and reused."""
+def files_ensure(data_dir: Path, rows: int, kinds: set[str] | None = None) -> dict[str, Path]:
+    """The files of ``rows`` rows, generated once and reused: all of them, or those the
+    benchmark's chosen imports read (``kinds``: clean, update, half, changed, errors, pickup)."""
+    wanted = set(kinds) if kinds is not None else {"clean", "update", "half", "changed", "errors", "pickup"}
     data_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         "clean": data_dir / f"books_{rows}.csv",
@@ -196,16 +198,16 @@ def files_ensure(data_dir: Path, rows: int) -> dict[str, Path]:
         "errors": data_dir / f"books_{rows}_errors.csv",
     }
     paths["pickup"] = data_dir / f"card_pickup_{rows}.csv"
-    if not paths["pickup"].exists():
-        pickup_write(paths["pickup"], rows)
     expected = data_dir / f"books_{rows}_errors.json"
+    paths["errors_expected"] = expected
+    if "pickup" in wanted and not paths["pickup"].exists():
+        pickup_write(paths["pickup"], rows)
     if not paths["clean"].exists():
         clean_write(paths["clean"], rows)
-    if not paths["half"].exists():
+    if wanted & {"half", "changed"} and not paths["half"].exists():
         clean_write(paths["half"], rows, start=rows // 2)
-    if not paths["changed"].exists():
+    if "changed" in wanted and not paths["changed"].exists():
         clean_write(paths["changed"], rows, start=rows, edition=" (revised)")
-    if not paths["errors"].exists() or not expected.exists():
+    if "errors" in wanted and (not paths["errors"].exists() or not expected.exists()):
         expected.write_text(json.dumps(errors_write(paths["errors"], rows)))
-    paths["errors_expected"] = expected
     return paths

@@ -12,6 +12,8 @@ Environment:
   BENCH_PG=postgres://postgres@127.0.0.1:5432  BENCH_POLLERS=20  BENCH_POLL_INTERVAL=0.2
   BENCH_NO_DOCS=1       do not rewrite docs/benchmarks.md
   BENCH_S3_PORT=8791    the local S3 server (moto) of the S3 run; BENCH_NO_S3=1 skips that run
+  BENCH_ONLY=clean,errors  only these imports (clean, update, half, changed, errors, pickup; the
+                        clean import always runs): the 10M run in reasonable time
 
 After the filesystem runs, the same stack runs again with IMPORT_STORAGE=s3 against an S3 API on
 localhost (moto's server, from the dev requirements), and imports the clean file of every size:
@@ -50,6 +52,10 @@ OUT = ROOT / "bench" / "output"
 DATA = ROOT / "bench" / "data"
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+SCENARIOS = ("clean", "update", "half", "changed", "errors", "pickup")
+ONLY = {"clean", *filter(None, os.environ.get("BENCH_ONLY", ",".join(SCENARIOS)).split(","))}
+if ONLY - set(SCENARIOS):
+    raise SystemExit(f"BENCH_ONLY: unknown {sorted(ONLY - set(SCENARIOS))}; choose from {SCENARIOS}")
 SIZES = [
     int(s)
     for s in os.environ.get("ROWS", "100000" if QUICK else "100000,1000000").split(",")
@@ -470,8 +476,10 @@ def fast_note(runs: list[ImportRun]) -> str:
 def measure_size(
     rows: int, key: str, workspace_id: int, web_pid: int, worker_pid: int
 ) -> tuple[list[Row], dict[str, Any]]:
-    files = files_ensure(DATA, rows)
-    expected_errors = json.loads(files["errors_expected"].read_text())
+    files = files_ensure(DATA, rows, kinds=ONLY)
+    expected_errors = (
+        json.loads(files["errors_expected"].read_text()) if "errors" in ONLY else {"bad": 0, "good": 0, "bad_rows": []}
+    )
     size_mb = files["clean"].stat().st_size / 2**20
     log(f"{rows:,} rows ({size_mb:.0f} MB): bare \\copy x{RUNS}")
     copies = [bare_copy(files["clean"]) for _ in range(RUNS)]
@@ -496,65 +504,57 @@ def measure_size(
         run = intake_import(files["clean"], key, web_pid, worker_pid)
         expect(run.job, total_rows=rows, created_rows=rows, failed_rows=0)
         runs["clean"].append(run)
-        run = intake_import(
-            files["clean"], key, web_pid, worker_pid, on_conflict="update"
-        )
-        # The same values: nothing is written, every row is unchanged.
-        expect(
-            run.job,
-            total_rows=rows,
-            updated_rows=0,
-            unchanged_rows=rows,
-            created_rows=0,
-            failed_rows=0,
-        )
-        runs["update"].append(run)
-        run = intake_import(
-            files["half"], key, web_pid, worker_pid, on_conflict="update"
-        )
-        expect(
-            run.job,
-            total_rows=rows,
-            created_rows=half_new,
-            updated_rows=0,
-            unchanged_rows=rows - half_new,
-            failed_rows=0,
-        )
-        runs["half"].append(run)
-        run = intake_import(
-            files["changed"], key, web_pid, worker_pid, on_conflict="update"
-        )
-        expect(
-            run.job,
-            total_rows=rows,
-            created_rows=half_new,
-            updated_rows=rows - half_new,
-            unchanged_rows=0,
-            failed_rows=0,
-        )
-        runs["changed"].append(run)
-        psql("TRUNCATE catalog_book")
-        run = intake_import(files["errors"], key, web_pid, worker_pid)
-        expect(
-            run.job,
-            total_rows=rows,
-            created_rows=expected_errors["good"],
-            failed_rows=expected_errors["bad"],
-            stored_errors=expected_errors["bad"],
-        )
-        stored = psql(
-            f"SELECT row_number FROM imports_importrowerror WHERE job_id = '{run.job['id']}' "
-            f"AND errors::text <> '{{}}' ORDER BY row_number"
-        ).split()
-        if [int(n) for n in stored] != expected_errors["bad_rows"]:
-            raise RuntimeError(
-                "the stored row errors are not exactly the bad rows of the error-heavy file"
+        if "update" in ONLY:
+            run = intake_import(files["clean"], key, web_pid, worker_pid, on_conflict="update")
+            # The same values: nothing is written, every row is unchanged.
+            expect(run.job, total_rows=rows, updated_rows=0, unchanged_rows=rows, created_rows=0, failed_rows=0)
+            runs["update"].append(run)
+        if "half" in ONLY or "changed" in ONLY:
+            run = intake_import(files["half"], key, web_pid, worker_pid, on_conflict="update")
+            expect(
+                run.job,
+                total_rows=rows,
+                created_rows=half_new,
+                updated_rows=0,
+                unchanged_rows=rows - half_new,
+                failed_rows=0,
             )
-        runs["errors"].append(run)
-        psql("TRUNCATE cards_cardevent, cards_cardstatus")
-        run = intake_import(files["pickup"], key, web_pid, worker_pid, on_conflict="skip", dataset="card_pickup")
-        expect(run.job, total_rows=rows, created_rows=rows, failed_rows=0)
-        runs["pickup"].append(run)
+            runs["half"].append(run)
+        if "changed" in ONLY:
+            run = intake_import(files["changed"], key, web_pid, worker_pid, on_conflict="update")
+            expect(
+                run.job,
+                total_rows=rows,
+                created_rows=half_new,
+                updated_rows=rows - half_new,
+                unchanged_rows=0,
+                failed_rows=0,
+            )
+            runs["changed"].append(run)
+        if "errors" in ONLY:
+            psql("TRUNCATE catalog_book")
+            run = intake_import(files["errors"], key, web_pid, worker_pid)
+            expect(
+                run.job,
+                total_rows=rows,
+                created_rows=expected_errors["good"],
+                failed_rows=expected_errors["bad"],
+                stored_errors=expected_errors["bad"],
+            )
+            stored = psql(
+                f"SELECT row_number FROM imports_importrowerror WHERE job_id = '{run.job['id']}' "
+                f"AND errors::text <> '{{}}' ORDER BY row_number"
+            ).split()
+            if [int(n) for n in stored] != expected_errors["bad_rows"]:
+                raise RuntimeError("the stored row errors are not exactly the bad rows of the error-heavy file")
+            runs["errors"].append(run)
+        if "pickup" in ONLY:
+            psql("TRUNCATE cards_cardevent, cards_cardstatus")
+            run = intake_import(
+                files["pickup"], key, web_pid, worker_pid, on_conflict="skip", dataset="card_pickup"
+            )
+            expect(run.job, total_rows=rows, created_rows=rows, failed_rows=0)
+            runs["pickup"].append(run)
 
     out: list[Row] = [
         Row(rows, "bare `\\copy` (the limit)", copy_s, rows, 1.0),
@@ -577,6 +577,8 @@ def measure_size(
     }
     for name, label in labels.items():
         rs = runs[name]
+        if not rs:
+            continue
         seconds = median([r.wall for r in rs])
         out.append(
             Row(
@@ -600,9 +602,10 @@ def measure_size(
                 + fast_note(rs),
             )
         )
-    books_rate = rows / median([r.wall for r in runs["clean"]])
-    pickup_rate = rows / median([r.wall for r in runs["pickup"]])
-    out[-1].note += f"; {pickup_rate / books_rate:.2f}x the books import's rows/s"
+    if runs["pickup"]:
+        books_rate = rows / median([r.wall for r in runs["clean"]])
+        pickup_rate = rows / median([r.wall for r in runs["pickup"]])
+        out[-1].note += f"; {pickup_rate / books_rate:.2f}x the books import's rows/s"
     extra: dict[str, Any] = {
         "size_mb": size_mb,
         "write_s": write_s,
@@ -612,7 +615,7 @@ def measure_size(
 
 
 def poll_latency(rows: int, key: str, web_pid: int, worker_pid: int) -> dict[str, Any]:
-    files = files_ensure(DATA, rows)
+    files = files_ensure(DATA, rows, kinds=ONLY)
     psql("TRUNCATE catalog_book")
     pollers = Pollers(POLLERS, key)
     log(
@@ -687,7 +690,7 @@ def main() -> int:
     )
     log(f"sizes {SIZES}, {RUNS} run(s) each; generating files under {DATA}")
     for rows in SIZES:
-        files_ensure(DATA, rows)
+        files_ensure(DATA, rows, kinds=ONLY)
 
     log(f"database {DB}: drop, create, migrate")
     psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", "postgres")
@@ -739,7 +742,7 @@ def main() -> int:
         if rows <= 100_000 and not os.environ.get("BENCH_NO_DIE"):
             log(f"{rows:,} rows: django-import-export x{RUNS}")
             die = [
-                die_import(files_ensure(DATA, rows)["clean"], workspace_id)
+                die_import(files_ensure(DATA, rows, kinds=ONLY)["clean"], workspace_id)
                 for _ in range(RUNS)
             ]
             seconds = median([d["seconds"] for d in die])
@@ -803,7 +806,7 @@ def s3_runs(results: list[Row], key: str, procfile: dict[str, str]) -> list[Row]
             continue
         rows = row.size
         copy_s = next(r.seconds for r in results if r.size == rows and r.ratio == 1.0)
-        path = files_ensure(DATA, rows)["clean"]
+        path = files_ensure(DATA, rows, kinds=ONLY)["clean"]
         runs = []
         for attempt in range(RUNS):
             log(f"{rows:,} rows: Intake imports with files in S3, run {attempt + 1}/{RUNS}")

@@ -433,7 +433,6 @@ class PostgresCopyLoader:
         outcome = LoadOutcome()
         target = self.target
         params: dict[str, Any] = {"workspace": target.workspace_id, "job": target.job_id}
-        rows = IntegerArray(prepared.row_numbers)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{self.create_stage_sql}; "
@@ -446,7 +445,7 @@ class PostgresCopyLoader:
                 cursor.execute(self.create_match_sql)
                 cursor.execute(self.match_sql, params)
                 cursor.execute(self.before_sql, params)
-            cursor.execute(self.insert_sql, {**params, "rows": rows})
+            cursor.execute(self.insert_sql, params)
             written = cursor.fetchall()
             for _row, inserted in written:
                 if inserted is None:
