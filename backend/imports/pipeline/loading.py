@@ -279,6 +279,9 @@ class PostgresCopyLoader:
             f"SELECT %(workspace)s, {column_list}, %(job)s, _row, created_at, updated_at FROM {self.stage} "
             f"ON CONFLICT ({workspace_column}, {', '.join(keys)}) "
         )
+        # A staged row and its stored row: the same key; and whether they hold the same values.
+        join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        same = _same_values_sql("t", "s", self.compared)
         self.before_sql = ""
         self.match = self.create_match_sql = self.match_sql = ""
         if target.on_conflict == "update":
@@ -286,7 +289,6 @@ class PostgresCopyLoader:
 
             before = qn(ImportRowBefore._meta.db_table)
             pk = qn(meta.pk.column)
-            join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
             # The stored row (not by this job) of each staged row, looked up once: its id and
             # whether it holds the same values. The before-images and the upsert below read this
             # small table instead of each looking every key up in the dataset's table again.
@@ -298,15 +300,16 @@ class PostgresCopyLoader:
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.match} "
                 f"(_row {row_type} NOT NULL, record_id {pk_type} NOT NULL, same boolean NOT NULL) ON COMMIT DELETE ROWS"
             )
-            same = _same_values_sql("t", "s", self.compared)
             self.match_sql = (
                 # The stage empties at commit, and before each batch (``_load_staged``); inside a
                 # caller's transaction this table may hold an earlier batch's matches.
                 f"DELETE FROM {self.match}; "
                 f"INSERT INTO {self.match} (_row, record_id, same) "
-                f"SELECT s._row, t.{pk}, {same} FROM {self.stage} s CROSS JOIN LATERAL ("
-                f"SELECT * FROM {self.table} t WHERE t.{workspace_column} = %(workspace)s AND {join} "
-                f"AND t.source_job_id IS DISTINCT FROM %(job)s OFFSET 0) t"
+                f"SELECT s._row, t.{pk}, {same} FROM {self.stage} s JOIN "
+                + _lateral(
+                    self.table,
+                    f"t.{workspace_column} = %(workspace)s AND {join} AND t.source_job_id IS DISTINCT FROM %(job)s",
+                )
             )
             # The before-images of the rows the upsert below will update (stored, not by this
             # job, with other values), for a revert of the job. Locked, so the values saved are
@@ -357,12 +360,10 @@ class PostgresCopyLoader:
             f"created_at, updated_at) FROM STDIN"
         )
         self.direct = True
-        join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         file_keys = [qn(_column(meta.get_field(name))) for name in target.fields if name in self._file_key_fields()]
         self.file_keys = file_keys
-        # Whether the stored row holds the same values: a file's identical repeat of a row is
-        # skipped where the dataset says so; a stored row given again unchanged is not updated.
-        same = _same_values_sql("t", "s", self.compared)
+        # ``same``: a file's identical repeat of a row is skipped where the dataset says so; a
+        # stored row given again unchanged is not updated.
         # The keys come from the stage, so the loading side needs no values of the batch.
         self.conflicts_sql = (
             f"SELECT s._row, t.source_job_id, t.source_row_number, (t.{workspace_column} IS NOT NULL AND {same}), "
