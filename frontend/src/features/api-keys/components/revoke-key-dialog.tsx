@@ -1,5 +1,4 @@
-import { describeError } from '@/components/errors/error-state';
-import { Alert } from '@/components/ui/alert';
+import { ErrorState } from '@/components/errors/error-state';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import type { ApiKey } from '@/types/api';
@@ -18,7 +17,6 @@ export function RevokeKeyDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const message = error ? describeError(error) : null;
   return (
     <Dialog
       title={`Revoke “${apiKey.name}”?`}
@@ -37,11 +35,7 @@ export function RevokeKeyDialog({
       <p>
         Anything using the key <code>{apiKey.prefix}…</code> stops working at once. This cannot be undone.
       </p>
-      {message ? (
-        <Alert tone="danger" title={message.title}>
-          {message.detail || null}
-        </Alert>
-      ) : null}
+      {error ? <ErrorState error={error} /> : null}
     </Dialog>
   );
 }

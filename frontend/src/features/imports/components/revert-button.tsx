@@ -1,7 +1,6 @@
 import { useState } from 'react';
 
-import { describeError } from '@/components/errors/error-state';
-import { Alert } from '@/components/ui/alert';
+import { ErrorState } from '@/components/errors/error-state';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { formatCount } from '@/lib/format';
@@ -45,7 +44,6 @@ export function RevertButton({ job, onReverted }: { job: ImportJobDetail; onReve
     }
   };
 
-  const message = error ? describeError(error) : null;
   return (
     <>
       <Button variant="secondary" size="sm" onClick={() => setOpen(true)}>
@@ -74,11 +72,7 @@ export function RevertButton({ job, onReverted }: { job: ImportJobDetail; onReve
             A revert cannot be undone, and a reverted import takes no corrected rows. The import stays in History, marked
             reverted.
           </p>
-          {message ? (
-            <Alert tone="danger" title={message.title}>
-              {message.detail || null}
-            </Alert>
-          ) : null}
+          {error ? <ErrorState error={error} /> : null}
         </Dialog>
       ) : null}
     </>

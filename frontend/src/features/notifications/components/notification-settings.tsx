@@ -1,7 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 
-import { ErrorState, describeError } from '@/components/errors/error-state';
-import { Alert } from '@/components/ui/alert';
+import { ErrorState } from '@/components/errors/error-state';
 import { Button } from '@/components/ui/button';
 import { Loading } from '@/components/ui/spinner';
 import { ApiError } from '@/lib/api-client';
@@ -38,7 +37,6 @@ function MyEmails() {
       setSaving(null);
     }
   };
-  const message = saveError ? describeError(saveError) : null;
 
   return (
     <fieldset className="choices" disabled={saving !== null}>
@@ -60,11 +58,7 @@ function MyEmails() {
       <p className="muted small" aria-live="polite">
         {saving ? 'Saving…' : null}
       </p>
-      {message ? (
-        <Alert tone="danger" title={message.title}>
-          {message.detail || null}
-        </Alert>
-      ) : null}
+      {saveError ? <ErrorState error={saveError} /> : null}
     </fieldset>
   );
 }
@@ -102,7 +96,7 @@ function WorkspaceAddresses() {
     }
   };
   const fieldErrors = saveError instanceof ApiError ? saveError.fields.email_addresses : undefined;
-  const message = saveError && !fieldErrors ? describeError(saveError) : null;
+  const failure = saveError && !fieldErrors ? saveError : null;
 
   return (
     <form className="stack" onSubmit={onSave} noValidate>
@@ -127,11 +121,7 @@ function WorkspaceAddresses() {
           </p>
         ) : null}
       </div>
-      {message ? (
-        <Alert tone="danger" title={message.title}>
-          {message.detail || null}
-        </Alert>
-      ) : null}
+      {failure ? <ErrorState error={failure} /> : null}
       <div>
         <Button type="submit" busy={saving} disabled={saving}>
           Save addresses

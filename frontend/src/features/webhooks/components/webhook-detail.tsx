@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { ErrorState, describeError } from '@/components/errors/error-state';
+import { ErrorState } from '@/components/errors/error-state';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -67,7 +67,7 @@ function EditEndpoint({ endpoint, onSaved }: { endpoint: WebhookEndpoint; onSave
     }
   };
   const fields = error instanceof ApiError ? error.fields : {};
-  const message = error && !fields.url && !Object.keys(fields).some((f) => f.startsWith('events')) ? describeError(error) : null;
+  const failure = error && !fields.url && !Object.keys(fields).some((f) => f.startsWith('events')) ? error : null;
   const eventErrors = Object.entries(fields)
     .filter(([name]) => name.startsWith('events'))
     .flatMap(([, messages]) => messages);
@@ -77,11 +77,7 @@ function EditEndpoint({ endpoint, onSaved }: { endpoint: WebhookEndpoint; onSave
       <TextField label="Endpoint URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} errors={fields.url} />
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
       <EventChoices selected={events} onChange={setEvents} errors={eventErrors} />
-      {message ? (
-        <Alert tone="danger" title={message.title}>
-          {message.detail || null}
-        </Alert>
-      ) : null}
+      {failure ? <ErrorState error={failure} /> : null}
       <div>
         <Button type="submit" busy={busy} disabled={busy}>
           Save
@@ -117,7 +113,6 @@ export function WebhookDetail({ id }: { id: string }) {
       setBusy(null);
     }
   };
-  const message = actionError ? describeError(actionError) : null;
 
   return (
     <article className="stack">
@@ -174,11 +169,7 @@ export function WebhookDetail({ id }: { id: string }) {
           {endpoint.disabled_reason} Enable it when the receiver works again, then redeliver what it missed.
         </Alert>
       ) : null}
-      {message ? (
-        <Alert tone="danger" title={message.title}>
-          {message.detail || null}
-        </Alert>
-      ) : null}
+      {actionError ? <ErrorState error={actionError} /> : null}
       <details className="card">
         <summary className="card-title">Edit the URL, description and events</summary>
         <EditEndpoint endpoint={endpoint} onSaved={(saved) => void mutate(saved, { revalidate: false })} />

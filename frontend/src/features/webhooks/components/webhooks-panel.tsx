@@ -1,8 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 
-import { ErrorState, describeError } from '@/components/errors/error-state';
-import { Alert } from '@/components/ui/alert';
+import { ErrorState } from '@/components/errors/error-state';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
@@ -67,7 +66,7 @@ function NewEndpointForm({ onCreated }: { onCreated: (endpoint: WebhookEndpointW
     }
   };
   const fields = error instanceof ApiError ? error.fields : {};
-  const message = error && !fields.url && !fields.events ? describeError(error) : null;
+  const failure = error && !fields.url && !fields.events ? error : null;
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate aria-label="New webhook endpoint">
@@ -82,11 +81,7 @@ function NewEndpointForm({ onCreated }: { onCreated: (endpoint: WebhookEndpointW
       />
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
       <EventChoices selected={events} onChange={setEvents} errors={fields.events ?? []} />
-      {message ? (
-        <Alert tone="danger" title={message.title}>
-          {message.detail || null}
-        </Alert>
-      ) : null}
+      {failure ? <ErrorState error={failure} /> : null}
       <div>
         <Button type="submit" busy={busy} disabled={busy}>
           Add endpoint
